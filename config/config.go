@@ -1,0 +1,142 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"time"
+)
+
+// Extraction modes, the values of the mode keys.
+const (
+	ModeArticle  = "article"  // the main article: headline, byline, dates, body (the default)
+	ModeText     = "text"     // all visible text of the page
+	ModeSelector = "selector" // the text of the elements matched by select
+	ModeRaw      = "raw"      // the response body as received
+)
+
+// Config is a loaded, validated configuration file.
+type Config struct {
+	// Path is the name of the file the configuration came from, as given to
+	// Load or Parse; empty for Default.
+	Path string
+	// DB is the database: a SQLite file path (a leading "~/" already
+	// expanded) or a postgres:// DSN. Empty when the file does not set it;
+	// the --db flag and REDLINE_DB override it either way.
+	DB string
+	// Defaults apply to every watch; see Watch.Effective.
+	Defaults Defaults
+	// Watches are the watches declared in the file, in file order, as
+	// written: merge the defaults in with Watch.Effective.
+	Watches []Watch
+}
+
+// Defaults are the settings shared by all watches.
+type Defaults struct {
+	Mode      string        // extraction mode of watches that set none; one of the Mode constants
+	Timeout   time.Duration // per-request fetch timeout; > 0
+	MaxBody   int64         // cap on a response body after decompression, in bytes; > 0
+	UserAgent string        // User-Agent header; empty means redline's own
+	Ignore    []string      // regular expressions added to every watch's ignore list
+	Exclude   []string      // CSS selectors added to every watch's exclude list
+}
+
+// Watch is one page to monitor, as declared in the file.
+type Watch struct {
+	URL     string   // absolute http(s) URL; unique within the file
+	Name    string   // optional; unique within the file when set
+	Tags    []string // labels for grouping (`redline check --tag news`); no spaces or commas
+	Mode    string   // extraction mode; empty means the default mode
+	Select  []string // CSS selectors whose text is kept (selector mode only)
+	Exclude []string // CSS selectors whose elements are dropped
+	Ignore  []string // regular expressions; matching lines are dropped before comparing
+	Pos     Position // where the watch is declared
+}
+
+// Default returns the configuration used when there is no file. It is the
+// one place where default values are set: Parse starts from it, and keys
+// present in the file replace its values.
+func Default() *Config {
+	return &Config{
+		Defaults: Defaults{
+			Mode:    ModeArticle,
+			Timeout: 30 * time.Second,
+			MaxBody: 10 << 20,
+		},
+	}
+}
+
+// Effective returns the watch with the defaults merged in: the default mode
+// when the watch sets none (article if d sets none either), and d's ignore
+// and exclude entries before the watch's own (leaving out those already
+// among d's). The result
+// shares no slices with w or d, and merging again with the same defaults
+// changes nothing.
+func (w Watch) Effective(d Defaults) Watch {
+	if w.Mode == "" {
+		w.Mode = d.Mode
+	}
+	if w.Mode == "" {
+		w.Mode = ModeArticle
+	}
+	w.Tags = slices.Clone(w.Tags)
+	w.Select = slices.Clone(w.Select)
+	w.Ignore = union(d.Ignore, w.Ignore)
+	w.Exclude = union(d.Exclude, w.Exclude)
+	return w
+}
+
+// union returns a followed by the elements of b that are not in a, or nil
+// when both are empty.
+func union(a, b []string) []string {
+	if len(a)+len(b) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(a)+len(b))
+	out = append(out, a...)
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Load reads the file at path and parses it with Parse. Errors reading the
+// file wrap the os error (test for a missing file with
+// errors.Is(err, fs.ErrNotExist)).
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses a configuration file's contents, taking ${VAR} values from
+// the process environment. name is the file name used in positions and
+// stored in Config.Path. See ParseEnv.
+func Parse(name string, data []byte) (*Config, error) {
+	return ParseEnv(name, data, os.LookupEnv)
+}
+
+// ParseEnv parses a configuration file's contents, taking ${VAR} values and
+// the home directory (for "~/" in db, from HOME or else USERPROFILE) from
+// lookup, which has the signature of os.LookupEnv.
+//
+// It decodes strictly (unknown keys and wrong types are errors), expands
+// variables in values, starts from Default, and validates the result. On
+// failure it returns a nil Config and the errors.Join of one *Error per
+// problem found, sorted by position, so err.Error() lists them one per line.
+// An empty file is a valid, empty configuration.
+func ParseEnv(name string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	d := &decoder{file: name, lookup: lookup}
+	cfg := Default()
+	cfg.Path = name
+	src := d.decode(data, cfg)
+	d.validate(cfg, src)
+	if err := d.err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}

@@ -1,0 +1,414 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder turns a YAML node tree into a Config, collecting every problem
+// as a positioned *Error instead of stopping at the first.
+type decoder struct {
+	file   string
+	lookup func(string) (string, bool)
+	errs   []*Error
+}
+
+// state says what became of one key while decoding.
+type state uint8
+
+const (
+	absent state = iota // key missing or null: the value keeps its default
+	good                // decoded; the value is set
+	bad                 // present but wrong; an error is recorded and the value is unusable
+)
+
+// src is where a decoded value came from and whether it decoded.
+type src struct {
+	pos Position
+	st  state
+}
+
+// listSrc is a list's src plus the position of each element kept.
+type listSrc struct {
+	src
+	elems []Position // parallel to the decoded slice
+}
+
+// sources records the positions of the decoded values, for validate.
+type sources struct {
+	defaults defaultsSrc
+	watches  []watchSrc // parallel to Config.Watches
+}
+
+type defaultsSrc struct {
+	mode, timeout, maxBody, userAgent src
+	ignore, exclude                   listSrc
+}
+
+type watchSrc struct {
+	label                      string // `watch "name"` or `watches[i]`, the prefix of its messages
+	broken                     bool   // some part failed to decode: skip the checks that combine fields
+	url, name, mode            src
+	tags, sel, exclude, ignore listSrc
+}
+
+func (d *decoder) pos(n *yaml.Node) Position {
+	return Position{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+// errorAt records a problem at p. ctx (a watch label or "defaults") and key
+// (a field name) prefix the message when not empty.
+func (d *decoder) errorAt(p Position, ctx, key, format string, args ...any) {
+	var b strings.Builder
+	for _, s := range []string{ctx, key} {
+		if s != "" {
+			b.WriteString(s)
+			b.WriteString(": ")
+		}
+	}
+	fmt.Fprintf(&b, format, args...)
+	d.errs = append(d.errs, &Error{Pos: p, Msg: b.String()})
+}
+
+func (d *decoder) errorf(n *yaml.Node, ctx, key, format string, args ...any) {
+	d.errorAt(d.pos(n), ctx, key, format, args...)
+}
+
+func (d *decoder) err() error { return joinErrors(d.errs) }
+
+// decode parses data and fills cfg (which holds the defaults) with the
+// values present, recording problems in d.errs.
+func (d *decoder) decode(data []byte, cfg *Config) *sources {
+	s := &sources{}
+	root := d.parse(data)
+	if root == nil {
+		return s
+	}
+	d.fields(root, "", []string{"db", "defaults", "watches"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "db":
+			db, st := d.str(v, "", key)
+			if st.st == good {
+				cfg.DB = d.expandHome(v, key, db)
+			}
+		case "defaults":
+			s.defaults = d.defaults(v, &cfg.Defaults)
+		case "watches":
+			d.watches(v, cfg, s)
+		}
+	})
+	return s
+}
+
+// parse returns the root node of the single YAML document in data, or nil
+// when the file is empty or holds only null or is not valid YAML.
+func (d *decoder) parse(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if !errors.Is(err, io.EOF) {
+			d.syntaxError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == nil:
+		d.errorf(&extra, "", "", "a second YAML document; the file must hold one")
+	case !errors.Is(err, io.EOF):
+		d.syntaxError(err)
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil
+		}
+		root = root.Content[0]
+	}
+	root = resolve(root)
+	if isNull(root) {
+		return nil
+	}
+	return root
+}
+
+// syntaxError records an error from the YAML parser, which reads
+// "yaml: line 3: mapping values are not allowed in this context" (or has no
+// line at all).
+func (d *decoder) syntaxError(err error) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	p := Position{File: d.file}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, text, ok := strings.Cut(rest, ": "); ok {
+			if line, err := strconv.Atoi(num); err == nil {
+				p.Line, msg = line, text
+			}
+		}
+	}
+	d.errorAt(p, "", "", "invalid YAML: %s", msg)
+}
+
+// resolve follows aliases to the node they stand for.
+func resolve(n *yaml.Node) *yaml.Node {
+	// Alias targets are never aliases themselves; the bound only guards
+	// against a malformed tree.
+	for i := 0; i < 8 && n.Kind == yaml.AliasNode && n.Alias != nil; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// describe names a node's kind and value for "expected X, got Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!str", "!!binary", "!!timestamp":
+			return strconv.Quote(n.Value)
+		}
+		return n.Value
+	}
+	return "nothing"
+}
+
+// fields checks that n is a mapping whose keys are all in keys, each at
+// most once, and calls f for each key in file order. A null n is an empty
+// mapping. Each caller lists exactly the keys its switch handles: a key is
+// accepted only once the code that uses it exists, and anything else in the
+// file is an "unknown field".
+func (d *decoder) fields(n *yaml.Node, ctx string, keys []string, f func(key string, v *yaml.Node)) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, ctx, "", "expected a mapping, got %s", describe(n))
+		return
+	}
+	seen := make(map[string]*yaml.Node)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), n.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			d.errorf(k, ctx, "", "expected a field name, got %s", describe(k))
+			continue
+		case k.ShortTag() == "!!merge":
+			d.errorf(k, ctx, "", `merge keys ("<<") are not supported`)
+			continue
+		}
+		key := k.Value
+		if !slices.Contains(keys, key) {
+			d.errorf(k, ctx, "", "unknown field %q", key)
+			continue
+		}
+		if first, dup := seen[key]; dup {
+			d.errorf(k, ctx, "", "field %q is repeated (first at %s)", key, d.pos(first))
+			continue
+		}
+		seen[key] = k
+		f(key, v)
+	}
+}
+
+// firstValue returns the value of the first key named key in mapping n, or
+// nil.
+func firstValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k.Kind == yaml.ScalarNode && k.ShortTag() != "!!merge" && k.Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// str decodes a scalar as a string with ${VAR} expanded. Any scalar type
+// is taken as written ("5", "true"); null is absent.
+func (d *decoder) str(n *yaml.Node, ctx, key string) (string, src) {
+	n = resolve(n)
+	s := src{pos: d.pos(n)}
+	switch {
+	case isNull(n):
+		return "", s
+	case n.Kind != yaml.ScalarNode:
+		d.errorf(n, ctx, key, "expected a string, got %s", describe(n))
+		s.st = bad
+		return "", s
+	}
+	v, ok := d.expand(n, ctx, key)
+	if !ok {
+		s.st = bad
+		return "", s
+	}
+	s.st = good
+	return v, s
+}
+
+// list decodes a list of strings; null is absent. Elements that fail are
+// left out and mark the list bad.
+func (d *decoder) list(n *yaml.Node, ctx, key string) ([]string, listSrc) {
+	n = resolve(n)
+	ls := listSrc{src: src{pos: d.pos(n)}}
+	switch {
+	case isNull(n):
+		return nil, ls
+	case n.Kind != yaml.SequenceNode:
+		d.errorf(n, ctx, key, "expected a list, got %s", describe(n))
+		ls.st = bad
+		return nil, ls
+	}
+	ls.st = good
+	var out []string
+	for _, e := range n.Content {
+		e = resolve(e)
+		if e.Kind != yaml.ScalarNode || isNull(e) {
+			d.errorf(e, ctx, key, "expected a string, got %s", describe(e))
+			ls.st = bad
+			continue
+		}
+		v, ok := d.expand(e, ctx, key)
+		if !ok {
+			ls.st = bad
+			continue
+		}
+		out = append(out, v)
+		ls.elems = append(ls.elems, d.pos(e))
+	}
+	return out, ls
+}
+
+// expandHome replaces a leading "~/" in a db path with the home directory.
+func (d *decoder) expandHome(n *yaml.Node, key, path string) string {
+	rest, ok := strings.CutPrefix(path, "~/")
+	if !ok {
+		return path
+	}
+	for _, v := range []string{"HOME", "USERPROFILE"} {
+		if home, ok := d.lookup(v); ok && home != "" {
+			return filepath.Join(home, rest)
+		}
+	}
+	d.errorf(resolve(n), "", key, "cannot expand %q: HOME is not set", "~/")
+	return path
+}
+
+func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
+	const ctx = "defaults"
+	var s defaultsSrc
+	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "mode":
+			var m string
+			if m, s.mode = d.str(v, ctx, key); s.mode.st == good {
+				def.Mode = m
+			}
+		case "timeout":
+			var t string
+			if t, s.timeout = d.str(v, ctx, key); s.timeout.st == good {
+				dur, err := time.ParseDuration(t)
+				if err != nil {
+					d.errorAt(s.timeout.pos, ctx, key, `invalid duration %q (want a number and a unit: ms, s, m or h, e.g. "30s")`, t)
+					s.timeout.st = bad
+					break
+				}
+				def.Timeout = dur
+			}
+		case "max_body":
+			var b string
+			if b, s.maxBody = d.str(v, ctx, key); s.maxBody.st == good {
+				size, err := parseSize(b)
+				if err != nil {
+					d.errorAt(s.maxBody.pos, ctx, key, "%v", err)
+					s.maxBody.st = bad
+					break
+				}
+				def.MaxBody = size
+			}
+		case "user_agent":
+			var ua string
+			if ua, s.userAgent = d.str(v, ctx, key); s.userAgent.st == good {
+				def.UserAgent = ua
+			}
+		case "ignore":
+			def.Ignore, s.ignore = d.list(v, ctx, key)
+		case "exclude":
+			def.Exclude, s.exclude = d.list(v, ctx, key)
+		}
+	})
+	return s
+}
+
+func (d *decoder) watches(n *yaml.Node, cfg *Config, s *sources) {
+	n = resolve(n)
+	switch {
+	case isNull(n):
+		return
+	case n.Kind != yaml.SequenceNode:
+		d.errorf(n, "", "watches", "expected a list, got %s", describe(n))
+		return
+	}
+	for i, e := range n.Content {
+		w, ws := d.watch(e, i)
+		cfg.Watches = append(cfg.Watches, w)
+		s.watches = append(s.watches, ws)
+	}
+}
+
+func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
+	n = resolve(n)
+	w := Watch{Pos: d.pos(n)}
+	ws := watchSrc{label: fmt.Sprintf("watches[%d]", i)}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, ws.label, "", "expected a mapping, got %s", describe(n))
+		ws.broken = true
+		ws.url.st = bad // not "missing": there is no watch to speak of
+		return w, ws
+	}
+	nerr := len(d.errs)
+	// The name labels every other message about the watch, so it comes first.
+	if v := firstValue(n, "name"); v != nil {
+		if w.Name, ws.name = d.str(v, ws.label, "name"); w.Name != "" {
+			ws.label = fmt.Sprintf("watch %q", w.Name)
+		}
+	}
+	ctx := ws.label
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore"}, func(key string, v *yaml.Node) {
+		switch key {
+		case "name":
+			// Decoded above.
+		case "url":
+			w.URL, ws.url = d.str(v, ctx, key)
+		case "mode":
+			w.Mode, ws.mode = d.str(v, ctx, key)
+		case "tags":
+			w.Tags, ws.tags = d.list(v, ctx, key)
+		case "select":
+			w.Select, ws.sel = d.list(v, ctx, key)
+		case "exclude":
+			w.Exclude, ws.exclude = d.list(v, ctx, key)
+		case "ignore":
+			w.Ignore, ws.ignore = d.list(v, ctx, key)
+		}
+	})
+	ws.broken = len(d.errs) > nerr
+	return w, ws
+}

@@ -1,0 +1,117 @@
+// Package config loads and validates redline's YAML configuration file.
+//
+// Its one job is to turn the file into a [Config] or say precisely what is
+// wrong with it. It does no I/O beyond reading the file ([Load]), knows
+// nothing of the store, the fetcher or the extractor, and imports none of
+// redline's packages. It does not compile the regular expressions and CSS
+// selectors it returns (it only checks that they compile), choose the
+// database when the file names none, or sync watches into the store: the
+// callers do.
+//
+// # The file
+//
+// A commented example is in testdata/example.yaml. Every key is optional
+// except each watch's url:
+//
+//	db: ~/.local/share/redline/redline.db  # SQLite file or postgres:// DSN
+//	defaults:
+//	  mode: article                        # article | text | selector | raw
+//	  timeout: 30s
+//	  max_body: 10MiB
+//	  user_agent: ""
+//	  ignore: ["^Advertisement$"]
+//	  exclude: [".cookie-banner"]
+//	watches:
+//	  - url: https://www.france24.com/en/20140329-putin-obama-ukraine
+//	    name: france24-putin
+//	    tags: [news, russia]
+//	    mode: selector
+//	    select: ["article .t-content__body"]
+//	    exclude: [".m-em-newsletter"]
+//	    ignore: ['^\d+ comments$']
+//
+// Top level:
+//
+//   - db: where revisions are stored: a SQLite file path, in which a leading
+//     "~/" means the home directory, or a postgres:// DSN. No default here:
+//     when the file does not set it, the --db flag, the REDLINE_DB environment
+//     variable or the CLI's own default decide; the flag and the variable
+//     also override it.
+//   - defaults: settings shared by every watch (below).
+//   - watches: the list of pages to monitor (below). The file is the source
+//     of truth for the watches it declares.
+//
+// defaults:
+//
+//   - mode: the extraction mode of watches that set none. Default article.
+//     One of: article (the main article: headline, byline, dates and body
+//     found automatically), text (all visible text), selector (the text of
+//     the elements matched by a watch's select) or raw (the body as
+//     received, for JSON, feeds, plain text).
+//   - timeout: the limit for one fetch, a Go duration such as 30s, 2m or
+//     1m30s (units ms, s, m, h). Must be positive. Default 30s.
+//   - max_body: the cap on a response body after decompression: a whole
+//     number of bytes, or a number with a unit, B, KB (1000), KiB (1024), MB,
+//     MiB, GB or GiB, with or without a space, case ignored. Must be
+//     positive. Default 10MiB.
+//   - user_agent: the User-Agent header sent. Default empty, meaning
+//     redline's own.
+//   - ignore: regular expressions (Go RE2 syntax) added to every watch's
+//     ignore list. Default none.
+//   - exclude: CSS selectors added to every watch's exclude list. Default
+//     none.
+//
+// Each watch:
+//
+//   - url (required): an absolute http or https URL with a host. Unique in
+//     the file, comparing scheme and host without regard to case and
+//     reading an empty path as "/".
+//   - name: a short name for the CLI and messages. Optional; unique and not
+//     blank when given.
+//   - tags: labels for grouping and selecting watches; each non-empty,
+//     without spaces or commas, and not repeated.
+//   - mode: the extraction mode, as in defaults; defaults.mode when absent.
+//   - select: CSS selectors whose text is kept. Required in selector mode and
+//     only allowed there.
+//   - exclude: CSS selectors whose elements are dropped before extraction,
+//     after defaults.exclude.
+//   - ignore: regular expressions; lines of the extracted text that match
+//     one are dropped before comparing, after defaults.ignore.
+//
+// Every selector must parse as a CSS selector group ("a, b" is one entry)
+// and every regular expression must compile; neither may be empty.
+//
+// # Values
+//
+// A key given the value null (or ~, or nothing) is as if absent. A string
+// key takes any scalar as written (tags: [2024] is the tag "2024"); list
+// keys need a YAML list, even of one item. YAML anchors and aliases work;
+// merge keys ("<<") do not, and the file holds one YAML document.
+//
+// In every value (not in keys), ${NAME} is replaced by the environment
+// variable NAME, whose value is used as is; a variable that is not set is
+// an error (one set to "" is fine). $$ stands for a single $; any other $ is
+// kept, so "^Advertisement$" needs no escaping, but a regular expression
+// that contains "$$" or "${" must double its dollars.
+//
+// # Errors
+//
+// Decoding is strict: an unknown or repeated key, a value of the wrong
+// type, an unset variable and every failed check is an [Error] carrying
+// the file, line and column of the offending node, and [Parse] reports
+// them all at once, sorted by position, joined with errors.Join so that
+// err.Error() reads one per line:
+//
+//	redline.yaml:3:5: watch "lemonde": unknown field "selct"
+//	redline.yaml:9:10: watches[2]: url: "ftp://x" is not an http(s) URL
+//
+// Messages about a watch name it by its name when it has one, or else by
+// its index in the list, counted from 0.
+//
+// # Defaults
+//
+// [Default] is the one place default values are set: [Parse] starts from
+// it and the file's keys replace its values. A watch's own fields are kept
+// as written, so the file round-trips; [Watch.Effective] merges the
+// defaults in.
+package config
