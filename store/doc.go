@@ -1,0 +1,32 @@
+// Package store defines redline's persistent state and the contract every
+// storage engine fulfils.
+//
+// Its one job is the Store interface and the types it carries: watches (a
+// URL and its settings, plus the state kept between checks), revisions (the
+// numbered versions of a watch's canonical text, only stored when it
+// changed) and checks (every attempt, whatever its outcome).
+//
+// The engines live in sub-packages, one per database: store/sqlite (the
+// default, a single file) and store/postgres (for several redline processes
+// sharing one database). Each embeds its own numbered SQL migrations and
+// refuses a database migrated by a newer redline (ErrSchemaTooNew). The
+// suite in store/storetest checks that an engine meets every documented
+// contract; both engines run it.
+//
+// Contracts common to all methods:
+//   - Every method is safe for concurrent use, and takes a context that
+//     bounds it.
+//   - A missing watch or revision is an error wrapping ErrNotFound, never a
+//     zero value with a nil error; a duplicate URL wraps ErrExists. Errors
+//     name the watch ID or URL concerned.
+//   - RecordCheck is atomic: the check row, the revision and the watch
+//     state are stored together or not at all, and concurrent checks of
+//     one watch get distinct, consecutive revision numbers.
+//   - Times keep at least millisecond precision (both engines keep
+//     microseconds) and come back in UTC.
+//
+// What it does not do: fetch, extract, compare or schedule (package monitor
+// and its helpers decide what a check found; the store only records it), nor
+// interpret extraction settings or revision documents, which it keeps as
+// given.
+package store
