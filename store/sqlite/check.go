@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redlinehq/redline/internal/checkstate"
+	"github.com/redlinehq/redline/internal/textzip"
+	"github.com/redlinehq/redline/store"
+)
+
+// RecordCheck implements store.Store. The transaction runs on the single
+// writer connection and begins IMMEDIATE, so concurrent calls are
+// serialised and each reads the revision count the previous one wrote.
+func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
+	if err := checkstate.Validate(r); err != nil {
+		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
+	}
+	r = checkstate.Normalize(r)
+	var textGz []byte
+	if r.Revision != nil {
+		// Compress before the transaction, so as not to hold the write lock
+		// while doing it.
+		var err error
+		if textGz, err = textzip.Compress(r.Revision.Text); err != nil {
+			return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
+		}
+	}
+	c, err := s.recordCheck(ctx, r, textGz)
+	if err != nil {
+		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
+	}
+	return c, nil
+}
+
+func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []byte) (store.Check, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return store.Check{}, err
+	}
+	defer rollback(tx)
+
+	var (
+		prev               store.WatchState
+		lastCheck, lastChg sql.NullInt64
+	)
+	err = tx.QueryRowContext(ctx, `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
+		last_error, consecutive_errors, revision_count FROM watches WHERE id = ?`, r.WatchID).
+		Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
+			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Check{}, store.ErrNotFound
+	}
+	if err != nil {
+		return store.Check{}, fmt.Errorf("read watch state: %w", err)
+	}
+	prev.LastCheckAt = fromMicros(lastCheck)
+	prev.LastChangeAt = fromMicros(lastChg)
+
+	seq := 0
+	if r.Revision != nil {
+		seq = prev.Revisions + 1
+		if err := insertRevision(ctx, tx, r.WatchID, seq, r.Revision, textGz); err != nil {
+			return store.Check{}, err
+		}
+	}
+
+	next := checkstate.Next(prev, r, seq)
+	_, err = tx.ExecContext(ctx, `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
+		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?
+		WHERE id = ?`,
+		next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
+		next.LastError, next.ConsecutiveErrors, next.Revisions, r.WatchID)
+	if err != nil {
+		return store.Check{}, fmt.Errorf("update watch state: %w", err)
+	}
+
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO checks
+		(watch_id, started_at, duration_us, outcome, http_status, error, revision_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.WatchID, r.StartedAt.UnixMicro(), r.Duration.Microseconds(), string(r.Outcome), r.HTTPStatus, r.Error,
+		sql.NullInt64{Int64: int64(seq), Valid: seq > 0}).Scan(&id)
+	if err != nil {
+		return store.Check{}, fmt.Errorf("insert check: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return store.Check{}, fmt.Errorf("commit: %w", err)
+	}
+	return checkstate.Check(r, id, seq), nil
+}
+
+// Checks implements store.Store.
+func (s *Store) Checks(ctx context.Context, watchID int64, limit int) ([]store.Check, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT id, watch_id, started_at, duration_us, outcome, http_status, error, revision_seq
+		FROM checks WHERE watch_id = ? ORDER BY started_at DESC, id DESC LIMIT ?`, watchID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("checks of watch %d: %w", watchID, err)
+	}
+	defer rows.Close()
+	var cs []store.Check
+	for rows.Next() {
+		var (
+			c        store.Check
+			started  int64
+			duration int64
+			outcome  string
+			seq      sql.NullInt64
+		)
+		if err := rows.Scan(&c.ID, &c.WatchID, &started, &duration, &outcome, &c.HTTPStatus, &c.Error, &seq); err != nil {
+			return nil, fmt.Errorf("checks of watch %d: %w", watchID, err)
+		}
+		c.StartedAt = time.UnixMicro(started).UTC()
+		c.Duration = time.Duration(duration) * time.Microsecond
+		c.Outcome = store.Outcome(outcome)
+		c.RevisionSeq = int(seq.Int64)
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("checks of watch %d: %w", watchID, err)
+	}
+	if len(cs) == 0 {
+		if err := watchExists(ctx, s.read, watchID); err != nil {
+			return nil, fmt.Errorf("checks: %w", err)
+		}
+	}
+	return cs, nil
+}

@@ -1,0 +1,21 @@
+// Package sqlite is the SQLite engine of store.Store, on modernc.org/sqlite
+// (pure Go, no cgo). It is redline's default: one file, no server.
+//
+// Open creates the file and its directories as needed and brings the schema
+// up to date with the numbered migrations embedded from migrations/, each in
+// its own transaction; it refuses a database whose schema is newer than this
+// code with an error wrapping store.ErrSchemaTooNew.
+//
+// Connections: every connection gets its pragmas from the DSN (WAL journal,
+// busy_timeout 10s, foreign_keys on, synchronous NORMAL), so no pooled
+// connection can miss them. Writes go through a pool of exactly one
+// connection whose transactions begin IMMEDIATE: writers of this process
+// queue in Go instead of contending for SQLite's lock, a read transaction is
+// never upgraded to a write one (the classic SQLITE_BUSY deadlock), and
+// other processes are held off by the busy timeout. Reads go through a
+// separate pool of query_only connections, which WAL lets run alongside the
+// writer.
+//
+// It does not support in-memory databases (the two pools would see two
+// different databases), nor the scheduler's lease columns yet.
+package sqlite

@@ -1,0 +1,273 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redlinehq/redline/store"
+	"github.com/redlinehq/redline/store/storetest"
+)
+
+// openTest opens a store in a new file under the test's temporary directory.
+func openTest(tb testing.TB) *Store {
+	tb.Helper()
+	s, err := Open(tb.Context(), filepath.Join(tb.TempDir(), "redline.db"))
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
+}
+
+func BenchmarkRecordCheck(b *testing.B) {
+	storetest.BenchmarkRecordCheck(b, func(tb testing.TB) store.Store { return openTest(tb) })
+}
+
+func TestOpenCreatesDirectories(t *testing.T) {
+	t.Parallel()
+	// Characters that mean something in a URI must still name the file.
+	path := filepath.Join(t.TempDir(), "a dir", "b?c#d%20e", "redline.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("database file not at %s: %v", path, err)
+	}
+}
+
+func TestOpenRefusesMemory(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"", ":memory:"} {
+		if s, err := Open(t.Context(), path); err == nil {
+			_ = s.Close()
+			t.Errorf("Open(%q) = nil error, want a refusal", path)
+		}
+	}
+}
+
+func schemaVersion(t *testing.T, s *Store) int {
+	t.Helper()
+	var v int
+	if err := s.read.QueryRowContext(t.Context(), `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/", Tags: []string{"kept"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2025, 1, 2, 3, 4, 5, 6000, time.UTC)
+	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: started, Outcome: store.OutcomeNew,
+		Revision: &store.Revision{FetchedAt: started, Text: "survives"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := schemaVersion(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for range 2 { // reopening twice: migrations are not re-applied
+		s, err = Open(ctx, path)
+		if err != nil {
+			t.Fatalf("reopen: %v", err)
+		}
+		if got := schemaVersion(t, s); got != version {
+			t.Errorf("schema version after reopen = %d, want %d", got, version)
+		}
+		var rows int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM schema_version`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if rows != version {
+			t.Errorf("schema_version has %d rows, want %d (one per migration)", rows, version)
+		}
+		got, err := s.Watch(ctx, w.ID)
+		if err != nil {
+			t.Fatalf("Watch after reopen: %v", err)
+		}
+		if got.URL != w.URL || got.State.Revisions != 1 || !got.State.LastCheckAt.Equal(started) {
+			t.Errorf("Watch after reopen = %+v", got)
+		}
+		rev, err := s.Revision(ctx, w.ID, c.RevisionSeq)
+		if err != nil || rev.Text != "survives" {
+			t.Errorf("Revision after reopen = %q, %v", rev.Text, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "redline.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := schemaVersion(t, s)
+	future := known + 41
+	if _, err := s.write.ExecContext(ctx, `INSERT INTO schema_version (version, applied_at) VALUES (?, 0)`, future); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(ctx, path)
+	if err == nil {
+		_ = s.Close()
+		t.Fatal("Open(newer schema) = nil error, want store.ErrSchemaTooNew")
+	}
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Errorf("Open(newer schema) error = %v, want one wrapping store.ErrSchemaTooNew", err)
+	}
+	for _, v := range []int{future, known} {
+		if !strings.Contains(err.Error(), strconv.Itoa(v)) {
+			t.Errorf("error %q does not name version %d", err, v)
+		}
+	}
+}
+
+// TestPragmasOnEveryConnection holds several connections of each pool open
+// at once, so each is a distinct SQLite connection, and checks each one.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+
+	pools := []struct {
+		name      string
+		db        *sql.DB
+		n         int
+		queryOnly int
+	}{
+		{"write", s.write, 1, 0},
+		{"read", s.read, 4, 1},
+	}
+	for _, p := range pools {
+		var conns []*sql.Conn
+		for range p.n {
+			c, err := p.db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+		}
+		for i, c := range conns {
+			checkPragmas(ctx, t, c, p.name+" conn "+strconv.Itoa(i), p.queryOnly)
+		}
+		for _, c := range conns {
+			if err := c.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := s.write.Stats().MaxOpenConnections; got != 1 {
+		t.Errorf("writer pool allows %d connections, want 1", got)
+	}
+}
+
+func checkPragmas(ctx context.Context, t *testing.T, c *sql.Conn, name string, queryOnly int) {
+	t.Helper()
+	want := map[string]string{
+		"journal_mode": "wal",
+		"foreign_keys": "1",
+		"busy_timeout": strconv.FormatInt(busyTimeout.Milliseconds(), 10),
+		"synchronous":  "1", // NORMAL
+		"query_only":   strconv.Itoa(queryOnly),
+	}
+	for pragma, w := range want {
+		var got string
+		if err := c.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatalf("%s: PRAGMA %s: %v", name, pragma, err)
+		}
+		if !strings.EqualFold(got, w) {
+			t.Errorf("%s: PRAGMA %s = %s, want %s", name, pragma, got, w)
+		}
+	}
+}
+
+func TestReadPoolCannotWrite(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	if _, err := s.read.ExecContext(t.Context(), `DELETE FROM watches`); err == nil {
+		t.Error("a write through the read pool succeeded, want it refused by query_only")
+	}
+}
+
+// TestTwoStoresOneFile checks that two Stores on one file (as two processes
+// would have) can write concurrently without SQLITE_BUSY, thanks to
+// IMMEDIATE transactions and the busy timeout.
+func TestTwoStoresOneFile(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	w, err := a.AddWatch(ctx, store.Watch{URL: "https://example.com/shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	errc := make(chan error, 2*n)
+	for _, s := range []*Store{a, b} {
+		go func() {
+			for i := range n {
+				at := time.Unix(int64(i), 0)
+				_, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: at, Outcome: store.OutcomeChanged,
+					Revision: &store.Revision{FetchedAt: at, Text: "t"}})
+				errc <- err
+			}
+		}()
+	}
+	for range 2 * n {
+		if err := <-errc; err != nil {
+			t.Fatalf("RecordCheck from two stores: %v", err)
+		}
+	}
+	got, err := b.Watch(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State.Revisions != 2*n {
+		t.Errorf("Revisions = %d, want %d", got.State.Revisions, 2*n)
+	}
+}
