@@ -1,0 +1,25 @@
+// Package postgres is the PostgreSQL engine of store.Store, on pgx/v5
+// through pgxpool. It is for deployments that outgrow one machine: several
+// redline processes can share one database.
+//
+// Open connects with a pgx DSN (URL or key=value form; search_path and
+// other runtime parameters pass through) and brings the schema up to date
+// with the numbered migrations embedded from migrations/, each in its own
+// transaction. Each transaction first takes a transaction-scoped advisory
+// lock (pg_advisory_xact_lock) keyed on the current schema, so two
+// processes starting together migrate one after the other; a database whose
+// schema is newer than this code is refused with an error wrapping
+// store.ErrSchemaTooNew.
+//
+// Types are native: timestamptz, bytea for the compressed text, jsonb for
+// extraction settings and documents (so documents come back as equivalent,
+// not byte-identical, JSON), text[] for tags, bigint identity keys.
+// RecordCheck locks the watch row (SELECT … FOR UPDATE), which serialises
+// concurrent checks of one watch across processes.
+//
+// pgxpool rather than database/sql: native types (text[], jsonb, bytea)
+// without adapters, one dependency path, and pgx's transaction helpers.
+//
+// It does not create the database or the schema named in search_path, nor
+// use the scheduler's lease columns yet.
+package postgres

@@ -1,0 +1,198 @@
+package postgres
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/redlinehq/redline/internal/pgtest"
+	"github.com/redlinehq/redline/store"
+	"github.com/redlinehq/redline/store/storetest"
+)
+
+// openTest opens a store in a schema of its own (see pgtest.DSN).
+func openTest(tb testing.TB) *Store {
+	tb.Helper()
+	s, err := Open(tb.Context(), pgtest.DSN(tb))
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
+}
+
+func BenchmarkRecordCheck(b *testing.B) {
+	storetest.BenchmarkRecordCheck(b, func(tb testing.TB) store.Store { return openTest(tb) })
+}
+
+func schemaVersion(t *testing.T, s *Store) (version, rows int) {
+	t.Helper()
+	if err := s.pool.QueryRow(t.Context(), `SELECT max(version), count(*) FROM schema_version`).Scan(&version, &rows); err != nil {
+		t.Fatal(err)
+	}
+	return version, rows
+}
+
+// TestMigrateConcurrently opens one schema from several goroutines at once,
+// as several redline processes starting together would: the advisory lock
+// lets one migrate and the others find the work done.
+func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	const n = 6
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		errs   []error
+		stores []*Store
+	)
+	for range n {
+		wg.Go(func() {
+			s, err := Open(t.Context(), dsn)
+			mu.Lock()
+			defer mu.Unlock()
+			errs = append(errs, err)
+			if s != nil {
+				stores = append(stores, s)
+			}
+		})
+	}
+	wg.Wait()
+	for _, s := range stores {
+		t.Cleanup(func() { _ = s.Close() })
+	}
+	if err := errors.Join(errs...); err != nil {
+		t.Fatalf("concurrent Open: %v", err)
+	}
+	version, rows := schemaVersion(t, stores[0])
+	if rows != version {
+		t.Errorf("schema_version has %d rows for version %d, want one per migration", rows, version)
+	}
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/", Tags: []string{"kept"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, _ := schemaVersion(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		s, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatalf("reopen: %v", err)
+		}
+		if v, rows := schemaVersion(t, s); v != version || rows != version {
+			t.Errorf("after reopen: schema version %d in %d rows, want %d in %d", v, rows, version, version)
+		}
+		got, err := s.Watch(ctx, w.ID)
+		if err != nil || got.URL != w.URL || len(got.Tags) != 1 {
+			t.Errorf("Watch after reopen = %+v, %v", got, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, _ := schemaVersion(t, s)
+	future := known + 41
+	if _, err := s.pool.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, future); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(ctx, dsn)
+	if err == nil {
+		_ = s.Close()
+		t.Fatal("Open(newer schema) = nil error, want store.ErrSchemaTooNew")
+	}
+	if !errors.Is(err, store.ErrSchemaTooNew) {
+		t.Errorf("Open(newer schema) error = %v, want one wrapping store.ErrSchemaTooNew", err)
+	}
+	for _, v := range []int{future, known} {
+		if !strings.Contains(err.Error(), strconv.Itoa(v)) {
+			t.Errorf("error %q does not name version %d", err, v)
+		}
+	}
+}
+
+func TestOpenMissingSchema(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	dsn = strings.Replace(dsn, "search_path=redline_test_", "search_path=absent_redline_test_", 1)
+	s, err := Open(t.Context(), dsn)
+	if err == nil {
+		_ = s.Close()
+		t.Fatal("Open with a search_path naming no schema = nil error, want an error")
+	}
+	if !strings.Contains(err.Error(), "schema") {
+		t.Errorf("error %q does not say the schema is missing", err)
+	}
+}
+
+func TestColumnTypes(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	want := map[string]string{
+		"watches.id":               "bigint",
+		"watches.tags":             "ARRAY",
+		"watches.extract":          "jsonb",
+		"watches.created_at":       "timestamp with time zone",
+		"watches.lease_owner":      "text",
+		"watches.next_check_at":    "timestamp with time zone",
+		"revisions.text_gz":        "bytea",
+		"revisions.document":       "jsonb",
+		"revisions.fetched_at":     "timestamp with time zone",
+		"checks.duration_us":       "bigint",
+		"checks.started_at":        "timestamp with time zone",
+		"watches.lease_expires_at": "timestamp with time zone",
+	}
+	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
+		FROM information_schema.columns WHERE table_schema = current_schema()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for rows.Next() {
+		var col, typ string
+		if err := rows.Scan(&col, &typ); err != nil {
+			t.Fatal(err)
+		}
+		got[col] = typ
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for col, typ := range want {
+		if got[col] != typ {
+			t.Errorf("column %s has type %q, want %q", col, got[col], typ)
+		}
+	}
+}
