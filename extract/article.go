@@ -1,0 +1,199 @@
+package extract
+
+import (
+	"fmt"
+	nurl "net/url"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	trafilatura "github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+)
+
+// extractArticle finds the article in a parsed page. The metadata is read
+// from the whole page first; boilerplate is then removed from the tree,
+// go-trafilatura picks the main content, and the paragraphs it returns are
+// filtered once more (see boilerplate.go).
+func extractArticle(root *html.Node, page []byte, pageURL string) Document {
+	pm := readMeta(root)
+	removeBoilerplate(root)
+
+	opts := trafilatura.Options{
+		ExcludeComments: true,
+		HtmlDateMode:    trafilatura.Disabled, // dates are ours; htmldate is slow
+		Focus:           trafilatura.Balanced,
+	}
+	if u, err := nurl.Parse(pageURL); err == nil && u.Scheme != "" && u.Host != "" {
+		opts.OriginalURL = u
+	}
+	var body []string
+	var tm trafilatura.Metadata
+	if res, err := safeTrafilatura(root, opts); err == nil && res != nil {
+		tm = res.Metadata
+		if res.ContentNode != nil {
+			body = paragraphs(res.ContentNode)
+		}
+	}
+	// When go-trafilatura falls back to its baseline it returns a whole
+	// <article> as one paragraph; the paragraphs are taken from the page.
+	if len(body) == 1 && utf8.RuneCountInString(body[0]) > 400 {
+		if el := elementWithText(root, body[0]); el != nil {
+			body = paragraphs(el)
+		}
+	}
+	// go-trafilatura's scoring sometimes falls over once the boilerplate is
+	// gone (a paywalled stub next to a big footer). When the cleaned page
+	// gives almost nothing, the untouched page is tried as well.
+	if runes(body) < minBody {
+		if orig, err := parseHTML(page); err == nil {
+			if res, err := safeTrafilatura(orig, opts); err == nil && res != nil && res.ContentNode != nil {
+				if alt := paragraphs(res.ContentNode); runes(alt) > runes(body) {
+					body, tm = alt, res.Metadata
+				}
+			}
+		}
+	}
+
+	d := Document{
+		Title:  pm.headline(tm.Title),
+		Byline: pm.byline(tm.Author),
+		Lang:   pm.language(tm.Language),
+	}
+	d.Published, d.Updated = pm.dates()
+	d.Paragraphs = filterBody(body, d)
+	return d
+}
+
+// minBody is the body length, in runes, under which extraction is retried
+// on the page as it came.
+const minBody = 250
+
+func runes(ps []string) int {
+	n := 0
+	for _, p := range ps {
+		n += utf8.RuneCountInString(p)
+	}
+	return n
+}
+
+// safeTrafilatura runs go-trafilatura and turns a panic inside it into an
+// error: the extractor must not crash on hostile input.
+func safeTrafilatura(root *html.Node, opts trafilatura.Options) (res *trafilatura.ExtractResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("extract: trafilatura panicked: %v", r)
+		}
+	}()
+	return trafilatura.ExtractDocument(root, opts)
+}
+
+// language is <html lang>, else JSON-LD inLanguage, else the language
+// go-trafilatura detected.
+func (pm pageMeta) language(detected string) string {
+	for _, l := range []string{pm.lang, pm.ld.lang, pm.first("og:locale", "content-language", "language", "dc.language"), detected} {
+		if l = strings.TrimSpace(l); l != "" {
+			return strings.ReplaceAll(l, "_", "-")
+		}
+	}
+	return ""
+}
+
+// dates returns the published and updated dates, each from the first
+// source that has one: JSON-LD, meta tags, visible lines, <time>.
+func (pm pageMeta) dates() (published, updated string) {
+	var linePub, lineMod string
+	for _, l := range pm.lines {
+		if p, u, ok := dateLine(l); ok {
+			if linePub == "" {
+				linePub = p
+			}
+			if lineMod == "" {
+				lineMod = u
+			}
+		}
+	}
+	published = firstDate(pm.ld.published,
+		pm.first("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+			"publish-date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date", "parsely-pub-date",
+			"sailthru.date", "date", "article.published", "cxenseparse:recs:publishtime"),
+		linePub, pm.timePub)
+	updated = firstDate(pm.ld.modified,
+		pm.first("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+			"dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated"),
+		lineMod, pm.timeMod)
+	return published, updated
+}
+
+func firstDate(candidates ...string) string {
+	for _, c := range candidates {
+		if v := normalizeDate(c); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// filterBody drops the paragraphs of the extracted body that are not
+// article text: the headline repeated, date and credit lines, labels,
+// "Read more: …" boxes, stamps and counters.
+func filterBody(ps []string, d Document) []string {
+	out := make([]string, 0, len(ps))
+	for i, p := range ps {
+		p = normalizeText(p)
+		switch {
+		case p == "":
+		case i < 4 && d.Title != "" && strings.EqualFold(p, d.Title):
+		case len(p) <= 60 && label.MatchString(strings.Trim(p, labelTrim)):
+		case readMoreText.MatchString(p) && len(p) < 220:
+		case len(p) <= 120 && (stampLine.MatchString(p) || taxonomyLine.MatchString(p)):
+		case isBylineParagraph(p, i, len(ps), d.Byline):
+		default:
+			if _, _, ok := dateLine(p); ok {
+				continue
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// elementWithText returns the innermost element whose visible text is
+// text, white space aside, or nil.
+func elementWithText(root *html.Node, text string) *html.Node {
+	want := squeeze(text)
+	var found *html.Node
+	var walk func(n *html.Node, depth int) string
+	walk = func(n *html.Node, depth int) string {
+		if depth > maxDepth || found != nil {
+			return ""
+		}
+		switch n.Type {
+		case html.TextNode:
+			return squeeze(n.Data)
+		case html.ElementNode:
+			if skipped[tag(n)] {
+				return ""
+			}
+		case html.DocumentNode:
+		default:
+			return ""
+		}
+		var b strings.Builder
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			b.WriteString(walk(c, depth+1))
+		}
+		if found == nil && n.Type == html.ElementNode && b.Len() == len(want) && b.String() == want {
+			found = n
+		}
+		return b.String()
+	}
+	walk(root, 0)
+	return found
+}
+
+// squeeze removes all white space from s, after normalising it.
+func squeeze(s string) string {
+	return strings.Join(strings.Fields(invisible.Replace(norm.NFC.String(s))), "")
+}

@@ -1,0 +1,318 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Boilerplate is removed in two passes. Before go-trafilatura runs, whole
+// elements go: navigation, ad slots, labelled teaser boxes ("Don't miss",
+// "Read more", "Related", newsletter sign-ups), lists made of links, and
+// "Read more: <headline>" lines inside the article. After it, single
+// paragraphs go: leftover labels, date and byline lines, "generated at"
+// stamps and comment counters. An element that holds real prose (see
+// nodeStats.protected) is never removed by a class, id or label rule, so an
+// unlucky class name on the article's own wrapper cannot empty the page.
+
+// label matches the whole text of a boilerplate heading or label.
+var label = regexp.MustCompile(`(?i)^(?:` +
+	`don'?t miss|do not miss|must read|read more|more|read also|also read|more to read|` +
+	`related(?: articles?| stories| story| news| content| posts?| coverage| links| topics| reading| videos?)?|` +
+	`more (?:on|about) (?:this|the) (?:story|topic|subject)|more from [^.]{1,40}|more (?:stories|news|articles|videos)|` +
+	`(?:most|top) (?:read|popular|viewed|shared|watched)(?: (?:stories|articles|now|today))?|popular(?: now| stories)?|trending(?: now| stories)?|` +
+	`recommended(?: for you| stories| articles| reading| videos?)?|(?:you|we think you) (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)(?: this)?|` +
+	`see also|further reading|latest (?:news|stories|videos)|top stories|editor'?s picks?|in (?:other|case you missed it) news|` +
+	`advertisements?|advertising|sponsored(?: content| links| stories)?|promoted(?: content| stories)?|paid content|ad|ads|` +
+	`story continues below(?: advertisement)?|continue reading(?: below| the main story)?|scroll (?:down )?to continue(?: with content)?|` +
+	`anzeige|werbung|publicité|publicidad|pubblicità|publicidade|реклама|` +
+	`(?:à )?lire (?:aussi|également)|sur le même sujet|nos articles|` +
+	`lesen sie (?:auch|mehr)|mehr zum thema|das könnte sie (?:auch )?interessieren|` +
+	`te puede interesar|leer más|lee también|noticias relacionadas|leggi anche|ti potrebbe interessare|articoli correlati|` +
+	`leia (?:também|mais)|veja também|читайте также|` +
+	`(?:sign up|subscribe)(?: (?:to|for)(?: our| the)? [^.]{0,30}newsletters?)?|newsletters?|` +
+	`share(?: this)?(?: (?:article|story|page|post))?(?: on [a-z]+)?|follow us(?: on [a-z]+)?|` +
+	`comments?|leave a (?:comment|reply)|show comments|` +
+	`(?:this|the) (?:story|article) continues below` +
+	`)$`)
+
+// readMore matches a "Read more: <headline>" box; the rest must be a link.
+var readMore = regexp.MustCompile(`(?i)^(?:read more|read also|also read|more|related|see also|watch|listen|must read|` +
+	`(?:à )?lire (?:aussi|également)|voir aussi|lesen sie (?:auch|mehr)|mehr zum thema|leer más|lee también|` +
+	`leggi anche|leia (?:também|mais)|veja também|читайте также)\s*[:：›»|\-–—]*\s*(.+)$`)
+
+// readMoreText matches such a box once links are gone; a colon is required.
+var readMoreText = regexp.MustCompile(`(?i)^(?:read more|read also|also read|see also|related|must read|` +
+	`(?:à )?lire (?:aussi|également)|lesen sie (?:auch|mehr)|mehr zum thema|leer más|lee también|leggi anche|leia (?:também|mais)|читайте также)\s*[:：]\s*\S.{0,200}$`)
+
+// stampLine matches page-generation stamps, view and comment counters.
+var stampLine = regexp.MustCompile(`(?i)^(?:(?:this )?page (?:was )?(?:generated|rendered|built|served|cached)\b.{0,80}|` +
+	`(?:generated|rendered) (?:at|on|in) .{0,60}|` +
+	`\(?\d[\d,.  ]*\)?\s*(?:comments?|replies|responses|views|shares|reads)|(?:comments?|replies|views|shares)\s*[:(]?\s*\d[\d,.  ]*\)?)$`)
+
+// taxonomyLine matches the category and tag lines under a post.
+var taxonomyLine = regexp.MustCompile(`(?i)^(?:filed under|posted in|categor(?:y|ies)|tags|tagged(?: with)?|topics|` +
+	`schlagwörter|étiquettes|mots-clés|catégories|etiquetas|categorías|tag|argomenti)\s*:`)
+
+// boilerWords are class or id words that mark ads, teasers and widgets.
+var boilerWords = map[string]bool{
+	"ad": true, "ads": true, "adv": true, "advert": true, "adverts": true, "advertisement": true,
+	"advertising": true, "adslot": true, "adunit": true, "adbox": true, "adblock": true, "adsense": true,
+	"adsbygoogle": true, "dfp": true, "gpt": true, "googleads": true, "sponsor": true, "sponsored": true,
+	"outbrain": true, "taboola": true, "newsletter": true, "related": true, "recommended": true,
+	"recommendations": true, "trending": true, "mostread": true, "mostpopular": true, "popular": true,
+	"share": true, "sharing": true, "sharebar": true, "social": true, "subscribe": true, "signup": true,
+	"breadcrumb": true, "breadcrumbs": true, "cookie": true, "consent": true, "promo": true, "promoted": true,
+	"dontmiss": true, "readmore": true, "more-stories": true, "comments": true, "disqus": true,
+}
+
+// boilerPrefixes catch camel-cased or glued class names ("relatedArticles").
+var boilerPrefixes = []string{"advert", "related", "sponsor", "outbrain", "taboola", "newsletter", "recommend", "mostread", "mostpopular", "dontmiss", "googleads", "adslot", "adunit", "div-gpt-ad"}
+
+// nodeStats are the text measures of an element, taken once before any
+// removal.
+type nodeStats struct {
+	text  int // runes of text
+	link  int // runes of text inside links
+	prose int // runes in paragraphs that look like prose (long, few links)
+	links int // number of links
+}
+
+// protected reports whether an element holds enough prose to be part of
+// the article; such an element is never removed as boilerplate.
+func (s nodeStats) protected() bool { return s.prose >= 400 }
+
+// linkDense reports whether most of an element's text is link text.
+func (s nodeStats) linkDense(ratio float64) bool {
+	return s.text > 0 && float64(s.link) >= ratio*float64(s.text)
+}
+
+func measure(n *html.Node, m map[*html.Node]*nodeStats, inLink bool, depth int) *nodeStats {
+	s := &nodeStats{}
+	if depth > maxDepth {
+		return s
+	}
+	switch n.Type {
+	case html.TextNode:
+		c := utf8.RuneCountInString(strings.TrimSpace(n.Data))
+		s.text = c
+		if inLink {
+			s.link = c
+		} else if c >= 100 {
+			s.prose = c // a long run of text outside a <p> is prose too
+		}
+		return s
+	case html.ElementNode:
+		if skipped[tag(n)] {
+			m[n] = s
+			return s
+		}
+		if tag(n) == atom.A {
+			inLink = true
+			s.links = 1
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		cs := measure(c, m, inLink, depth+1)
+		s.text += cs.text
+		s.link += cs.link
+		s.prose += cs.prose
+		s.links += cs.links
+	}
+	if tag(n) == atom.P && s.text >= 80 && !s.linkDense(0.3) {
+		s.prose = s.text
+	}
+	m[n] = s
+	return s
+}
+
+// removeBoilerplate detaches boilerplate elements from the page.
+func removeBoilerplate(root *html.Node) {
+	stats := make(map[*html.Node]*nodeStats, 1024)
+	measure(root, stats, false, 0)
+	st := func(n *html.Node) nodeStats {
+		if s := stats[n]; s != nil {
+			return *s
+		}
+		return nodeStats{}
+	}
+	var doomed []*html.Node
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if targets := boilerTargets(n, st); len(targets) > 0 {
+				doomed = append(doomed, targets...)
+				if targets[0] == n || isAncestor(targets[0], n) {
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	for _, n := range doomed {
+		if n.Parent != nil {
+			n.Parent.RemoveChild(n)
+		}
+	}
+}
+
+func isAncestor(a, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
+// boilerTargets returns the elements to remove because of n: n itself or
+// an ancestor, and for a label that heads nothing else, the link lists
+// that follow it ("More:" then three single-link lists).
+func boilerTargets(n *html.Node, st func(*html.Node) nodeStats) []*html.Node {
+	t := boilerTarget(n, st)
+	if t == nil {
+		return nil
+	}
+	out := []*html.Node{t}
+	if !isLabel(t, st) {
+		return out
+	}
+	for sib := t.NextSibling; sib != nil; sib = sib.NextSibling {
+		switch {
+		case sib.Type == html.TextNode && strings.TrimSpace(sib.Data) == "":
+		case sib.Type == html.CommentNode:
+		case sib.Type == html.ElementNode && st(sib).text <= 300 && st(sib).linkDense(0.6):
+			out = append(out, sib)
+		default:
+			return out
+		}
+	}
+	return out
+}
+
+// isLabel reports whether n is a short element whose text is a label.
+func isLabel(n *html.Node, st func(*html.Node) nodeStats) bool {
+	if st(n).text > 60 {
+		return false
+	}
+	text := strings.Trim(textOf(n), labelTrim)
+	return text != "" && label.MatchString(text)
+}
+
+// labelTrim are the characters around a label's words.
+const labelTrim = " :：›»|•·-–—▶►→"
+
+// boilerTarget returns the element to remove because of n, or nil.
+func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) *html.Node {
+	s := st(n)
+	switch tag(n) {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe, atom.Nav:
+		return n
+	case atom.Aside, atom.Footer, atom.Form, atom.Menu:
+		if !s.protected() {
+			return n
+		}
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		return nil
+	}
+	if s.protected() {
+		return nil
+	}
+	if hasBoilerClass(n) {
+		return n
+	}
+	text := ""
+	if s.text <= 60 {
+		text = strings.Trim(textOf(n), labelTrim)
+	}
+	if text != "" && (label.MatchString(text) || stampLine.MatchString(text)) {
+		return widenLabel(n, st)
+	}
+	if s.text > 0 && s.text <= 300 && s.links > 0 {
+		switch tag(n) {
+		case atom.P, atom.Div, atom.Li, atom.Aside, atom.Strong, atom.Section, atom.Span, atom.Em, atom.B:
+			if m := readMore.FindStringSubmatch(textOf(n)); m != nil &&
+				float64(s.link) >= 0.5*float64(utf8.RuneCountInString(m[1])) {
+				return n
+			}
+		}
+	}
+	switch tag(n) {
+	case atom.Ul, atom.Ol, atom.Dl:
+		if s.links >= 3 && s.linkDense(0.7) {
+			return n
+		}
+	case atom.Div, atom.Section, atom.Table:
+		if s.links >= 3 && s.linkDense(0.8) && s.text-s.link < 200 {
+			return n
+		}
+	}
+	return nil
+}
+
+// widenLabel climbs from a label element to the box it heads: as long as
+// the parent holds little besides the label and links, the parent is the
+// box. A label alone (an "Advertisement" line) is removed by itself.
+func widenLabel(n *html.Node, st func(*html.Node) nodeStats) *html.Node {
+	target := n
+	for p := target.Parent; p != nil && p.Type == html.ElementNode; p = p.Parent {
+		switch tag(p) {
+		case atom.Body, atom.Html, atom.Main, atom.Article:
+			return target
+		}
+		ps, ts := st(p), st(target)
+		if ps.protected() {
+			return target
+		}
+		rest := ps.text - ts.text
+		restLink := ps.link - ts.link
+		if rest <= 5 || (rest <= 1500 && float64(restLink) >= 0.6*float64(rest)) {
+			target = p
+			continue
+		}
+		break
+	}
+	return target
+}
+
+// hasBoilerClass reports whether n's class, id or data attributes name it
+// as an ad, teaser box or widget.
+func hasBoilerClass(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class", "id":
+		case "data-ad", "data-ad-slot", "data-ad-unit", "data-google-query-id":
+			return true
+		default:
+			continue
+		}
+		for _, tok := range strings.Fields(strings.ToLower(a.Val)) {
+			if strings.Contains(tok, "--") {
+				continue // a BEM modifier says how it looks, not what it is
+			}
+			if boilerWords[tok] {
+				return true
+			}
+			for _, w := range strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' }) {
+				if boilerWords[w] {
+					return true
+				}
+			}
+			for _, pre := range boilerPrefixes {
+				if strings.HasPrefix(tok, pre) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,201 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
+)
+
+// invisible are characters that render as nothing; they are dropped so that
+// a page that adds or removes them does not change.
+var invisible = strings.NewReplacer(
+	"\u200b", "", // zero width space
+	"\u200c", "", // zero width non-joiner
+	"\u200d", "", // zero width joiner
+	"\u2060", "", // word joiner
+	"\ufeff", "", // byte order mark
+	"\u00ad", "", // soft hyphen
+)
+
+// normalizeText returns s as one canonical line: valid UTF-8, invisible
+// characters removed, every run of white space (newlines included) folded
+// into one space, no leading or trailing space, Unicode NFC.
+func normalizeText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\ufffd")
+	}
+	s = invisible.Replace(s)
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
+	}
+	s = norm.NFC.String(s)
+	// Composition cannot create white space, but a combining mark at the
+	// very start may compose with nothing; fold once more to be certain.
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// normalizeDocument normalises every field and drops empty paragraphs.
+func normalizeDocument(d Document) Document {
+	d.Title = normalizeText(d.Title)
+	d.Byline = normalizeText(d.Byline)
+	d.Published = normalizeText(d.Published)
+	d.Updated = normalizeText(d.Updated)
+	d.Lang = normalizeText(d.Lang)
+	out := make([]string, 0, len(d.Paragraphs))
+	for _, p := range d.Paragraphs {
+		if p = normalizeText(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	d.Paragraphs = out
+	return d
+}
+
+// skipped are the elements whose content is never visible text.
+var skipped = map[atom.Atom]bool{
+	atom.Head: true, atom.Script: true, atom.Style: true, atom.Noscript: true,
+	atom.Template: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
+	atom.Svg: true, atom.Math: true, atom.Canvas: true, atom.Select: true,
+	atom.Datalist: true, atom.Audio: true, atom.Video: true, atom.Picture: true,
+	atom.Title: true, atom.Button: true, atom.Textarea: true,
+}
+
+// blocks are the elements that start and end a paragraph.
+var blocks = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true,
+	atom.Details: true, atom.Dialog: true, atom.Dir: true, atom.Div: true,
+	atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
+	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true,
+	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Header: true, atom.Hgroup: true, atom.Hr: true, atom.Legend: true,
+	atom.Li: true, atom.Main: true, atom.Menu: true, atom.Nav: true, atom.Ol: true,
+	atom.P: true, atom.Pre: true, atom.Section: true, atom.Summary: true,
+	atom.Table: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true,
+	atom.Tr: true, atom.Ul: true, atom.Br: true, atom.Html: true, atom.Option: true,
+}
+
+// isHidden reports whether an element is hidden from readers by its markup.
+func isHidden(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return true
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+				return true
+			}
+		case "style":
+			s := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
+			if strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// paragraphs collects the visible text under n, one paragraph per block
+// element, in document order. Table cells and inline elements are joined
+// with the text around them; a <br> ends a paragraph.
+func paragraphs(n *html.Node) []string {
+	var w blockWriter
+	w.walk(n, 0)
+	w.flush()
+	return w.out
+}
+
+type blockWriter struct {
+	buf strings.Builder
+	out []string
+}
+
+func (w *blockWriter) flush() {
+	if p := normalizeText(w.buf.String()); p != "" {
+		w.out = append(w.out, p)
+	}
+	w.buf.Reset()
+}
+
+// maxDepth bounds the recursion; the HTML parser already refuses deeper
+// trees, this only guards trees built by other means.
+const maxDepth = 1000
+
+func (w *blockWriter) walk(n *html.Node, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	var a atom.Atom
+	switch n.Type {
+	case html.TextNode:
+		w.buf.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		a = tag(n)
+		if skipped[a] || a == atom.Img || isHidden(n) {
+			return
+		}
+	case html.DocumentNode:
+	default:
+		return
+	}
+	cell := a == atom.Td || a == atom.Th
+	block := blocks[a]
+	if block {
+		w.flush()
+	} else if cell {
+		w.buf.WriteByte(' ')
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.walk(c, depth+1)
+	}
+	if block {
+		w.flush()
+	} else if cell {
+		w.buf.WriteByte(' ')
+	}
+}
+
+// textOf returns the folded text under n, ignoring block boundaries.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if skipped[tag(n)] {
+				return
+			}
+			if blocks[tag(n)] {
+				b.WriteByte(' ')
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+		if n.Type == html.ElementNode && blocks[tag(n)] {
+			b.WriteByte(' ')
+		}
+	}
+	walk(n, 0)
+	return normalizeText(b.String())
+}
+
+// tag returns the atom of an element. Trees built by go-trafilatura carry
+// only the tag name, so the atom is looked up when it is missing.
+func tag(n *html.Node) atom.Atom {
+	if n.DataAtom != 0 || n.Type != html.ElementNode {
+		return n.DataAtom
+	}
+	return atom.Lookup([]byte(n.Data))
+}
