@@ -1,0 +1,91 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/redlinehq/redline/config"
+	"github.com/redlinehq/redline/store"
+)
+
+// SyncStore is the part of the store SyncConfig needs.
+type SyncStore interface {
+	AddWatch(ctx context.Context, w store.Watch) (store.Watch, error)
+	UpdateWatch(ctx context.Context, w store.Watch) error
+	DeleteWatch(ctx context.Context, id int64) error
+	ListWatches(ctx context.Context, f store.WatchFilter) ([]store.Watch, error)
+}
+
+// SyncReport says what SyncConfig did.
+type SyncReport struct {
+	Added, Updated, Removed []string // URLs
+}
+
+// SyncConfig makes the store's watches match the ones declared in cfg, the
+// source of truth for them: declared watches are added or updated (a watch
+// first added with the CLI becomes config-owned, keeping its history), and
+// config-owned watches no longer declared are removed with their history.
+// Watches added with the CLI are left alone.
+func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncReport, error) {
+	var rep SyncReport
+	stored, err := s.ListWatches(ctx, store.WatchFilter{})
+	if err != nil {
+		return rep, fmt.Errorf("sync config: %w", err)
+	}
+	byURL := make(map[string]store.Watch, len(stored))
+	for _, w := range stored {
+		byURL[w.URL] = w
+	}
+	declared := make(map[string]bool, len(cfg.Watches))
+	for _, cw := range cfg.Watches {
+		declared[cw.URL] = true
+		want := store.Watch{
+			URL:    cw.URL,
+			Name:   cw.Name,
+			Tags:   cw.Tags,
+			Source: store.SourceConfig,
+			Extract: store.Extraction{
+				Mode:    cw.Mode,
+				Select:  cw.Select,
+				Exclude: cw.Exclude,
+				Ignore:  cw.Ignore,
+			},
+		}
+		have, ok := byURL[cw.URL]
+		if !ok {
+			if _, err := s.AddWatch(ctx, want); err != nil && !errors.Is(err, store.ErrExists) {
+				return rep, fmt.Errorf("%s: add watch %s: %w", cw.Pos, cw.URL, err)
+			}
+			rep.Added = append(rep.Added, cw.URL)
+			continue
+		}
+		want.ID, want.Paused, want.CreatedAt = have.ID, have.Paused, have.CreatedAt
+		if sameSettings(have, want) {
+			continue
+		}
+		if err := s.UpdateWatch(ctx, want); err != nil {
+			return rep, fmt.Errorf("%s: update watch %s: %w", cw.Pos, cw.URL, err)
+		}
+		rep.Updated = append(rep.Updated, cw.URL)
+	}
+	for _, w := range stored {
+		if w.Source == store.SourceConfig && !declared[w.URL] {
+			if err := s.DeleteWatch(ctx, w.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return rep, fmt.Errorf("remove watch %s: %w", w.URL, err)
+			}
+			rep.Removed = append(rep.Removed, w.URL)
+		}
+	}
+	return rep, nil
+}
+
+func sameSettings(a, b store.Watch) bool {
+	return a.URL == b.URL && a.Name == b.Name && a.Source == b.Source &&
+		slices.Equal(a.Tags, b.Tags) &&
+		a.Extract.Mode == b.Extract.Mode &&
+		slices.Equal(a.Extract.Select, b.Extract.Select) &&
+		slices.Equal(a.Extract.Exclude, b.Extract.Exclude) &&
+		slices.Equal(a.Extract.Ignore, b.Extract.Ignore)
+}
