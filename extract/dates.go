@@ -59,7 +59,7 @@ var months = func() map[string]int {
 	add("january|jan", "february|feb", "march|mar", "april|apr", "may", "june|jun", "july|jul",
 		"august|aug", "september|sep|sept", "october|oct", "november|nov", "december|dec")
 	add("janvier|janv", "février|fevrier|févr|fév", "mars", "avril|avr", "mai", "juin", "juillet|juil",
-		"août|aout", "septembre", "octobre", "novembre", "décembre|decembre|déc")
+		"août|aout", "septembre", "octobre", "novembre", "décembre|decembre|déc") //nolint:misspell // French month names
 	add("januar|jänner", "februar", "märz|maerz", "april", "mai", "juni", "juli",
 		"august", "september", "oktober|okt", "november", "dezember|dez")
 	add("enero|ene", "febrero", "marzo", "abril|abr", "mayo", "junio", "julio",
@@ -107,7 +107,7 @@ func formatDate(t time.Time, clock bool) string {
 // textualDate finds a human-written date (and an optional clock time) in s.
 func textualDate(s string) string {
 	var y, mo, d int
-	rest := s
+	var rest string // s without the date, where a clock time may follow
 	atoi := func(v string) int { n, _ := strconv.Atoi(v); return n }
 	if m := reYMD.FindStringSubmatchIndex(s); m != nil {
 		y, mo, d = atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])

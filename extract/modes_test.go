@@ -97,7 +97,7 @@ func TestNewErrors(t *testing.T) {
 		opts Options
 		want string // must appear in the error
 	}{
-		{Options{Mode: "articel"}, `"articel"`},
+		{Options{Mode: "articel"}, `"articel"`}, //nolint:misspell // the typo is the test
 		{Options{Mode: ModeSelector}, "selector mode needs"},
 		{Options{Mode: ModeSelector, Select: []string{"div..x"}}, `"div..x"`},
 		{Options{Mode: ModeSelector, Select: []string{"p", "  "}}, "empty CSS selector"},
