@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redlinehq/redline/internal/textzip"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -121,4 +122,22 @@ func Check(r store.CheckResult, id int64, seq int) store.Check {
 		Error:       r.Error,
 		RevisionSeq: seq,
 	}
+}
+
+// Prepare is the work every engine's RecordCheck does before it opens a
+// transaction: it validates and normalises r, and compresses the revision
+// text (nil when there is no revision), so no lock is held meanwhile.
+func Prepare(r store.CheckResult) (store.CheckResult, []byte, error) {
+	if err := Validate(r); err != nil {
+		return r, nil, err
+	}
+	r = Normalize(r)
+	if r.Revision == nil {
+		return r, nil, nil
+	}
+	textGz, err := textzip.Compress(r.Revision.Text)
+	if err != nil {
+		return r, nil, err
+	}
+	return r, textGz, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/redlinehq/redline/internal/checkstate"
-	"github.com/redlinehq/redline/internal/textzip"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -17,21 +16,12 @@ import (
 // first, so concurrent calls for one watch, from any process, run one after
 // the other and each reads the revision count the previous one wrote.
 func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
-	if err := checkstate.Validate(r); err != nil {
+	r, textGz, err := checkstate.Prepare(r)
+	if err != nil {
 		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
 	}
-	r = checkstate.Normalize(r)
-	var textGz []byte
-	if r.Revision != nil {
-		// Compress before the transaction, so as not to hold the row lock
-		// while doing it.
-		var err error
-		if textGz, err = textzip.Compress(r.Revision.Text); err != nil {
-			return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
-		}
-	}
 	var c store.Check
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
 		c, err = recordCheck(ctx, tx, r, textGz)
 		return err

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/redlinehq/redline/internal/checkstate"
-	"github.com/redlinehq/redline/internal/textzip"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -16,18 +15,9 @@ import (
 // writer connection and begins IMMEDIATE, so concurrent calls are
 // serialised and each reads the revision count the previous one wrote.
 func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
-	if err := checkstate.Validate(r); err != nil {
+	r, textGz, err := checkstate.Prepare(r)
+	if err != nil {
 		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
-	}
-	r = checkstate.Normalize(r)
-	var textGz []byte
-	if r.Revision != nil {
-		// Compress before the transaction, so as not to hold the write lock
-		// while doing it.
-		var err error
-		if textGz, err = textzip.Compress(r.Revision.Text); err != nil {
-			return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
-		}
 	}
 	c, err := s.recordCheck(ctx, r, textGz)
 	if err != nil {
