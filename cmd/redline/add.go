@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/redlinehq/redline/extract"
@@ -88,15 +87,11 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 
 // readURLList reads one URL a line, skipping blank lines and # comments.
 func (a *app) readURLList(path string) ([]string, error) {
-	r := a.in
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+	r, err := a.openInput(path)
+	if err != nil {
+		return nil, err
 	}
+	defer r.Close()
 	var urls []string
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {

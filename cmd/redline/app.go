@@ -337,3 +337,12 @@ func (a *app) newChecker(cfg *config.Config, s store.Store) (*monitor.Checker, e
 	}
 	return monitor.NewChecker(s, f, monitor.CheckerOptions{Defaults: configDefaults(cfg), Logger: a.logger}), nil
 }
+
+// openInput opens a file named on the command line, or standard input for
+// "-".
+func (a *app) openInput(path string) (io.ReadCloser, error) {
+	if path == "-" {
+		return io.NopCloser(a.in), nil
+	}
+	return os.Open(path)
+}

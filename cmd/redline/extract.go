@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 
 	"github.com/redlinehq/redline/extract"
 	"github.com/redlinehq/redline/monitor"
@@ -107,16 +106,13 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 // readInput reads a file (or standard input for "-"), gunzipping it when it
 // is gzip-compressed and refusing more than limit bytes.
 func (a *app) readInput(path string, limit int64) ([]byte, error) {
-	r := a.in
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+	f, err := a.openInput(path)
+	if err != nil {
+		return nil, err
 	}
-	br := bufio.NewReader(r)
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var r io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -124,8 +120,6 @@ func (a *app) readInput(path string, limit int64) ([]byte, error) {
 		}
 		defer zr.Close()
 		r = zr
-	} else {
-		r = br
 	}
 	body, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
