@@ -101,7 +101,7 @@ func (pm pageMeta) language(detected string) string {
 }
 
 // dates returns the published and updated dates, each from the first
-// source that has one: JSON-LD, meta tags, visible lines, <time>.
+// source that has one: visible lines, JSON-LD, meta tags, <time>.
 func (pm pageMeta) dates() (published, updated string) {
 	var linePub, lineMod string
 	for _, l := range pm.lines {
@@ -114,15 +114,18 @@ func (pm pageMeta) dates() (published, updated string) {
 			}
 		}
 	}
-	published = firstDate(pm.ld.published,
+	// What the reader sees comes first: a visible "Latest update : …" line
+	// is the page's own account of its edits, while structured data is
+	// often stale or regenerated with the page.
+	published = firstDate(linePub, pm.ld.published,
 		pm.first("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
 			"publish-date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date", "parsely-pub-date",
 			"sailthru.date", "date", "article.published", "cxenseparse:recs:publishtime"),
-		linePub, pm.timePub)
-	updated = firstDate(pm.ld.modified,
+		pm.timePub)
+	updated = firstDate(lineMod, pm.ld.modified,
 		pm.first("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
 			"dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated"),
-		lineMod, pm.timeMod)
+		pm.timeMod)
 	return published, updated
 }
 

@@ -233,7 +233,8 @@ func names(v any, depth int) []string {
 
 // headline picks the article's headline: the visible element marked
 // itemprop=headline, else the <h1> that agrees with the headline the page
-// declares in its metadata, else the declared headline, else a lone <h1>,
+// declares in its metadata (visible text wins: metadata often lags behind
+// an edited headline), else the declared headline, else a lone <h1>,
 // else the <title> without its " - Site" suffix.
 func (pm pageMeta) headline(fallback string) string {
 	if pm.itemHead != "" && len(pm.itemHead) <= 300 {
@@ -242,7 +243,7 @@ func (pm pageMeta) headline(fallback string) string {
 	declared := []string{pm.ld.headline, pm.first("og:title", "twitter:title", "headline"), fallback}
 	for _, h := range pm.h1 {
 		for _, d := range declared {
-			if d = normalizeText(d); d != "" && len(h) >= 10 && (strings.EqualFold(d, h) || strings.Contains(strings.ToLower(d), strings.ToLower(h))) {
+			if d = normalizeText(d); d != "" && len(h) >= 10 && sameHeadline(d, h) {
 				return h
 			}
 		}
@@ -266,4 +267,32 @@ func (pm pageMeta) headline(fallback string) string {
 		t = fallback
 	}
 	return t
+}
+
+// sameHeadline reports whether a visible heading h and a declared headline
+// d name the same story: one contains the other, or most of the shorter
+// one's words are in the longer (a revised headline keeps most words).
+func sameHeadline(d, h string) bool {
+	d, h = strings.ToLower(d), strings.ToLower(h)
+	if strings.Contains(d, h) || strings.Contains(h, d) {
+		return true
+	}
+	dw, hw := strings.Fields(d), strings.Fields(h)
+	if len(dw) > len(hw) {
+		dw, hw = hw, dw
+	}
+	if len(dw) < 3 {
+		return false
+	}
+	in := make(map[string]bool, len(hw))
+	for _, w := range hw {
+		in[w] = true
+	}
+	shared := 0
+	for _, w := range dw {
+		if in[w] {
+			shared++
+		}
+	}
+	return shared*10 >= len(dw)*7
 }
