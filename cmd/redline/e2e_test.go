@@ -363,3 +363,18 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleConfig keeps the README's quick start honest: the example
+// config loads and declares its watches.
+func TestExampleConfig(t *testing.T) {
+	t.Parallel()
+	c := cli{t: t, db: filepath.Join(t.TempDir(), "redline.db")}
+	code, out, errOut := c.run("--config", "../../examples/news.yaml", "list", "--format", "json")
+	var entries []listEntry
+	if err := json.Unmarshal([]byte(out), &entries); code != exitOK || err != nil {
+		t.Fatalf("list with the example config: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	if len(entries) != 2 || entries[1].Extract.Mode != "text" || entries[0].Source != "config" {
+		t.Errorf("example watches = %+v", entries)
+	}
+}

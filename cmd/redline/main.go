@@ -1,6 +1,3 @@
-// Command redline watches web pages and reports exactly what changed.
-//
-// See the README, or run `redline help`, for the commands.
 package main
 
 import (
