@@ -4,6 +4,7 @@ import (
 	"fmt"
 	nurl "net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -153,7 +154,7 @@ func filterBody(ps []string, d Document) []string {
 		case len(p) <= 120 && (stampLine.MatchString(p) || taxonomyLine.MatchString(p)):
 		case isBylineParagraph(p, i, len(ps), d.Byline):
 		default:
-			if _, _, ok := dateLine(p); ok {
+			if _, _, ok := dateLine(p); ok || isBareDate(p) {
 				continue
 			}
 			out = append(out, p)
@@ -200,3 +201,21 @@ func elementWithText(root *html.Node, text string) *html.Node {
 func squeeze(s string) string {
 	return strings.Join(strings.Fields(invisible.Replace(norm.NFC.String(s))), "")
 }
+
+// isBareDate reports whether a paragraph is nothing but a date, with an
+// optional time ("23 Nov 2017", "NOVEMBER 20, 2019 10:43"): a dateline the
+// Published and Updated fields already carry, not article text.
+func isBareDate(p string) bool {
+	if len(p) > 40 || normalizeDate(p) == "" {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(p), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if months[w] == 0 && months[strings.TrimSuffix(w, ".")] == 0 && !clockWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// clockWords may stand beside a time in a bare dateline.
+var clockWords = map[string]bool{"am": true, "pm": true, "utc": true, "gmt": true, "h": true}

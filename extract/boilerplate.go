@@ -158,11 +158,85 @@ func removeBoilerplate(root *html.Node) {
 		}
 	}
 	walk(root, 0)
+	// Paragraphs written as bare text runs are wrapped first, while the
+	// doomed blocks still stand between them as separators.
+	wrapTextRuns(root, 0)
 	for _, n := range doomed {
 		if n.Parent != nil {
 			n.Parent.RemoveChild(n)
 		}
 	}
+}
+
+// runContainers are the elements whose bare text runs wrapTextRuns wraps.
+var runContainers = map[atom.Atom]bool{
+	atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
+	atom.Blockquote: true, atom.Center: true, atom.Body: true,
+}
+
+// wrapTextRuns wraps each run of text and inline elements that stands
+// directly in a container beside block elements or <br> into a <p> of its
+// own, dropping the <br>s. Pages that write an article as
+// `text<br><br>text<div class="fake-br"></div>text` then read as the
+// paragraphs they show: go-trafilatura would otherwise glue the runs
+// together ("Wednesday.The") once a separating block is gone, or emit the
+// whole container twice.
+func wrapTextRuns(n *html.Node, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		wrapTextRuns(c, depth+1)
+	}
+	if n.Type != html.ElementNode || !runContainers[tag(n)] || !hasBareText(n) {
+		return
+	}
+	var run []*html.Node
+	flush := func(before *html.Node) {
+		if hasText(run) {
+			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+			n.InsertBefore(p, before)
+			for _, r := range run {
+				n.RemoveChild(r)
+				p.AppendChild(r)
+			}
+		}
+		run = run[:0]
+	}
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.ElementNode && blocks[tag(c)]:
+			flush(c)
+			if tag(c) == atom.Br {
+				n.RemoveChild(c)
+			}
+		case c.Type == html.TextNode || c.Type == html.ElementNode:
+			run = append(run, c)
+		}
+		c = next
+	}
+	flush(nil)
+}
+
+// hasBareText reports whether n has a non-blank text node as a child.
+func hasBareText(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasText reports whether any of the nodes holds non-blank text.
+func hasText(ns []*html.Node) bool {
+	for _, n := range ns {
+		if n.Type == html.TextNode && strings.TrimSpace(n.Data) != "" || n.Type == html.ElementNode && textOf(n) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isAncestor(a, n *html.Node) bool {
