@@ -231,22 +231,30 @@ func names(v any, depth int) []string {
 	return nil
 }
 
-// headline picks the article's headline: the visible element marked
-// itemprop=headline, else the <h1> that agrees with the headline the page
-// declares in its metadata (visible text wins: metadata often lags behind
-// an edited headline), else the declared headline, else a lone <h1>,
+// headline picks the article's headline: the first <h1> (other than a
+// site-name banner) that agrees with a headline the page declares in its
+// metadata or with itemprop=headline (visible text wins: metadata often
+// lags behind an edited headline), else the itemprop=headline element, else the declared headline, else a lone <h1>,
 // else the <title> without its " - Site" suffix.
 func (pm pageMeta) headline(fallback string) string {
-	if pm.itemHead != "" && len(pm.itemHead) <= 300 {
-		return pm.itemHead
+	itemHead := ""
+	if len(pm.itemHead) <= 300 {
+		itemHead = pm.itemHead
 	}
-	declared := []string{pm.ld.headline, pm.first("og:title", "twitter:title", "headline"), fallback}
+	declared := []string{itemHead, pm.ld.headline, pm.first("og:title", "twitter:title", "headline"), fallback}
+	sites := pm.siteNames()
 	for _, h := range pm.h1 {
+		if len(h) < 10 || sites[strings.ToLower(h)] {
+			continue // a site-name banner, not the story's headline
+		}
 		for _, d := range declared {
-			if d = normalizeText(d); d != "" && len(h) >= 10 && sameHeadline(d, h) {
+			if d = normalizeText(d); d != "" && sameHeadline(d, h) {
 				return h
 			}
 		}
+	}
+	if itemHead != "" {
+		return itemHead
 	}
 	if d := normalizeText(pm.ld.headline); d != "" {
 		return d
@@ -258,7 +266,7 @@ func (pm pageMeta) headline(fallback string) string {
 		return pm.h1[0]
 	}
 	t := normalizeText(pm.title)
-	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+	for _, sep := range titleSeparators {
 		if i := strings.LastIndex(t, sep); i > 0 && len(t)-i < len(t)/2 {
 			t = t[:i]
 		}
@@ -268,6 +276,9 @@ func (pm pageMeta) headline(fallback string) string {
 	}
 	return t
 }
+
+// titleSeparators split a <title> into the story and the site's name.
+var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · "}
 
 // sameHeadline reports whether a visible heading h and a declared headline
 // d name the same story: one contains the other, or most of the shorter
@@ -295,4 +306,23 @@ func sameHeadline(d, h string) bool {
 		}
 	}
 	return shared*10 >= len(dw)*7
+}
+
+// siteNames returns the lower-cased names the page gives its site: the
+// og:site_name and application-name metas, and the suffix of the <title>
+// after its last separator ("Story - The Site").
+func (pm pageMeta) siteNames() map[string]bool {
+	names := map[string]bool{}
+	for _, k := range []string{"og:site_name", "application-name"} {
+		if v := normalizeText(pm.meta[k]); v != "" {
+			names[strings.ToLower(v)] = true
+		}
+	}
+	t := normalizeText(pm.title)
+	for _, sep := range titleSeparators {
+		if i := strings.LastIndex(t, sep); i > 0 {
+			names[strings.ToLower(strings.TrimSpace(t[i+len(sep):]))] = true
+		}
+	}
+	return names
 }
