@@ -39,14 +39,17 @@ const (
 
 // Watch is one monitored URL with its settings and its check state.
 type Watch struct {
-	ID        int64
-	URL       string // unique
-	Name      string
-	Tags      []string
-	Extract   Extraction
-	Source    Source
-	Paused    bool
-	CreatedAt time.Time
+	ID      int64
+	URL     string // unique
+	Name    string
+	Tags    []string
+	Extract Extraction
+	Source  Source
+	Paused  bool
+	// SkipConfirm records a change from a single fetch, without the
+	// confirming second fetch (for pages that change every few seconds).
+	SkipConfirm bool
+	CreatedAt   time.Time
 
 	State WatchState // maintained by RecordCheck; ignored by AddWatch and UpdateWatch
 }
@@ -61,6 +64,7 @@ type WatchState struct {
 	LastError         string    // message of the newest check when it failed, else empty
 	ConsecutiveErrors int       // failed checks since the last good one
 	Revisions         int       // number of revisions stored (the newest sequence number)
+	Flaps             int       // checks whose change did not reproduce on confirmation, since the watch was added
 }
 
 // Outcome is the result of one check.
@@ -73,6 +77,7 @@ const (
 	OutcomeUnchanged   Outcome = "unchanged"    // fetched; the canonical text (or raw body) is as before
 	OutcomeNotModified Outcome = "not-modified" // the server answered 304
 	OutcomeError       Outcome = "error"        // the fetch or the extraction failed; nothing recorded
+	OutcomeFlapping    Outcome = "flapping"     // a change was seen but did not reproduce on a second fetch; nothing recorded
 )
 
 // Revision is one stored version of a watch's canonical text.
@@ -86,6 +91,7 @@ type Revision struct {
 	HTTPStatus  int
 	FinalURL    string // URL after redirects
 	Summary     string // one-line change summary, e.g. "2 paragraphs changed, +14 −9 words"
+	Class       string // what kind of edit this revision is, e.g. "silent-edit", "headline", "metadata-only"; empty for the first revision; set by the caller, stored as given
 }
 
 // Check is one attempt to check a watch, kept whatever its outcome.
@@ -110,7 +116,8 @@ type CheckResult struct {
 	Error      string
 
 	// Validators of the response. Stored on the watch for every outcome but
-	// OutcomeError and OutcomeNotModified (those keep the previous ones).
+	// OutcomeError, OutcomeNotModified and OutcomeFlapping (those keep the
+	// previous ones: after a flap the next check must extract again).
 	ETag         string
 	LastModified string
 	BodyHash     string
@@ -138,7 +145,7 @@ type Store interface {
 	AddWatch(ctx context.Context, w Watch) (Watch, error)
 
 	// UpdateWatch replaces the settings (URL, Name, Tags, Extract, Source,
-	// Paused) of the watch with w.ID; its CreatedAt, state and history are
+	// Paused, SkipConfirm) of the watch with w.ID; its CreatedAt, state and history are
 	// kept. Changing the URL to one another watch has is refused with
 	// ErrExists.
 	UpdateWatch(ctx context.Context, w Watch) error
@@ -158,12 +165,20 @@ type Store interface {
 	// RecordCheck stores the outcome of one check in a single transaction:
 	// the check row, the revision (if any, with the next sequence number),
 	// and the watch state (LastCheckAt, validators, error count, LastError,
-	// LastChangeAt, Revisions). Either all of it is stored or none of it.
-	// It returns the stored check, whose RevisionSeq names the new revision.
-	// A malformed r (an unknown outcome, a revision missing for
+	// LastChangeAt, Revisions, Flaps). Either all of it is stored or none of
+	// it. It returns the stored check, whose RevisionSeq names the new
+	// revision. A malformed r (an unknown outcome, a revision missing for
 	// OutcomeNew/OutcomeChanged or present for another outcome, an Error
 	// missing for OutcomeError or present for another) is refused before
 	// anything is written.
+	//
+	// The state changes by outcome (package internal/checkstate holds the
+	// rules both engines apply): LastCheckAt becomes r.StartedAt for every
+	// outcome; OutcomeError adds one to ConsecutiveErrors, sets LastError
+	// and keeps the validators; every other outcome resets ConsecutiveErrors
+	// and LastError. OutcomeNotModified and OutcomeFlapping keep the
+	// validators, the others store r's. OutcomeFlapping adds one to Flaps and
+	// stores no revision. A revision sets LastChangeAt and Revisions.
 	RecordCheck(ctx context.Context, r CheckResult) (Check, error)
 
 	// LatestRevision returns the newest revision of a watch, or ErrNotFound

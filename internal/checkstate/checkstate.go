@@ -15,12 +15,13 @@ import (
 //   - StartedAt is set and Duration is not negative;
 //   - Error is set for OutcomeError and empty otherwise;
 //   - Revision is present for OutcomeNew and OutcomeChanged and nil
-//     otherwise; when present its FetchedAt is set, its WatchID is zero or
-//     r.WatchID, and its Document is empty or valid JSON.
+//     otherwise (OutcomeFlapping included: the change did not reproduce, so
+//     nothing is recorded); when present its FetchedAt is set, its WatchID
+//     is zero or r.WatchID, and its Document is empty or valid JSON.
 func Validate(r store.CheckResult) error {
 	switch r.Outcome {
 	case store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
-		store.OutcomeNotModified, store.OutcomeError:
+		store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping:
 	default:
 		return fmt.Errorf("unknown outcome %q", r.Outcome)
 	}
@@ -67,6 +68,10 @@ func Validate(r store.CheckResult) error {
 //   - OutcomeError: ConsecutiveErrors grows by one, LastError is r.Error, the
 //     validators are kept.
 //   - OutcomeNotModified: errors are reset, the validators are kept.
+//   - OutcomeFlapping: errors are reset (the fetch worked), Flaps grows by
+//     one, and the validators are kept, so that the next check does not
+//     short-circuit on the flapping response's validators but extracts and
+//     compares again.
 //   - Any other outcome: errors are reset and r's validators replace the old
 //     ones (an empty one included: the server no longer sent it).
 //   - With a revision: LastChangeAt is its FetchedAt and Revisions is seq.
@@ -80,6 +85,10 @@ func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState 
 	case store.OutcomeNotModified:
 		next.ConsecutiveErrors = 0
 		next.LastError = ""
+	case store.OutcomeFlapping:
+		next.ConsecutiveErrors = 0
+		next.LastError = ""
+		next.Flaps++
 	default:
 		next.ConsecutiveErrors = 0
 		next.LastError = ""

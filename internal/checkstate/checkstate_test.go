@@ -28,7 +28,7 @@ func TestValidate(t *testing.T) {
 		}
 		return r
 	}
-	for _, o := range []store.Outcome{store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged, store.OutcomeNotModified, store.OutcomeError} {
+	for _, o := range []store.Outcome{store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged, store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping} {
 		if err := Validate(ok(o)); err != nil {
 			t.Errorf("Validate(valid %s) = %v", o, err)
 		}
@@ -58,7 +58,7 @@ func TestValidate(t *testing.T) {
 		}
 	}
 
-	for _, o := range []store.Outcome{store.OutcomeUnchanged, store.OutcomeNotModified, store.OutcomeError} {
+	for _, o := range []store.Outcome{store.OutcomeUnchanged, store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping} {
 		r := ok(o)
 		r.Revision = rev()
 		if err := Validate(r); err == nil || !strings.Contains(err.Error(), "must not carry a revision") {
@@ -70,13 +70,18 @@ func TestValidate(t *testing.T) {
 	if err := Validate(r); err == nil {
 		t.Error("Validate(error outcome without message) = nil, want an error")
 	}
+	r = ok(store.OutcomeFlapping)
+	r.Error = "did not reproduce"
+	if err := Validate(r); err == nil || !strings.Contains(err.Error(), "carries an error message") {
+		t.Errorf("Validate(flapping with error message) = %v, want a refusal", err)
+	}
 }
 
 func TestNext(t *testing.T) {
 	t.Parallel()
 	prev := store.WatchState{
 		ETag: `"old"`, LastModified: "Mon, 01 Jan 2024 00:00:00 GMT", BodyHash: "h0",
-		LastCheckAt: t0, LastChangeAt: t0, LastError: "earlier failure", ConsecutiveErrors: 2, Revisions: 3,
+		LastCheckAt: t0, LastChangeAt: t0, LastError: "earlier failure", ConsecutiveErrors: 2, Revisions: 3, Flaps: 5,
 	}
 	fresh := store.CheckResult{StartedAt: t1, ETag: `"new"`, LastModified: "Tue, 02 Jan 2024 00:00:00 GMT", BodyHash: "h1"}
 	tests := []struct {
@@ -88,16 +93,19 @@ func TestNext(t *testing.T) {
 	}{
 		{"error keeps validators", store.OutcomeError, nil, 0, store.WatchState{
 			ETag: `"old"`, LastModified: prev.LastModified, BodyHash: "h0",
-			LastCheckAt: t1, LastChangeAt: t0, LastError: "boom", ConsecutiveErrors: 3, Revisions: 3}},
+			LastCheckAt: t1, LastChangeAt: t0, LastError: "boom", ConsecutiveErrors: 3, Revisions: 3, Flaps: 5}},
 		{"not modified resets errors, keeps validators", store.OutcomeNotModified, nil, 0, store.WatchState{
 			ETag: `"old"`, LastModified: prev.LastModified, BodyHash: "h0",
-			LastCheckAt: t1, LastChangeAt: t0, Revisions: 3}},
+			LastCheckAt: t1, LastChangeAt: t0, Revisions: 3, Flaps: 5}},
+		{"flapping resets errors, keeps validators, counts the flap", store.OutcomeFlapping, nil, 0, store.WatchState{
+			ETag: `"old"`, LastModified: prev.LastModified, BodyHash: "h0",
+			LastCheckAt: t1, LastChangeAt: t0, Revisions: 3, Flaps: 6}},
 		{"unchanged stores validators", store.OutcomeUnchanged, nil, 0, store.WatchState{
 			ETag: `"new"`, LastModified: fresh.LastModified, BodyHash: "h1",
-			LastCheckAt: t1, LastChangeAt: t0, Revisions: 3}},
+			LastCheckAt: t1, LastChangeAt: t0, Revisions: 3, Flaps: 5}},
 		{"changed records the revision", store.OutcomeChanged, &store.Revision{FetchedAt: t1.Add(time.Second)}, 4, store.WatchState{
 			ETag: `"new"`, LastModified: fresh.LastModified, BodyHash: "h1",
-			LastCheckAt: t1, LastChangeAt: t1.Add(time.Second), Revisions: 4}},
+			LastCheckAt: t1, LastChangeAt: t1.Add(time.Second), Revisions: 4, Flaps: 5}},
 	}
 	for _, tt := range tests {
 		r := fresh

@@ -38,9 +38,9 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 		lastCheck, lastChg *time.Time
 	)
 	err := tx.QueryRow(ctx, `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
-		last_error, consecutive_errors, revision_count FROM watches WHERE id = $1 FOR UPDATE`, r.WatchID).
+		last_error, consecutive_errors, revision_count, flaps FROM watches WHERE id = $1 FOR UPDATE`, r.WatchID).
 		Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
-			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions)
+			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
 	}
@@ -60,10 +60,10 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.Exec(ctx, `UPDATE watches SET etag = $1, last_modified = $2, body_hash = $3,
-		last_check_at = $4, last_change_at = $5, last_error = $6, consecutive_errors = $7, revision_count = $8
-		WHERE id = $9`,
+		last_check_at = $4, last_change_at = $5, last_error = $6, consecutive_errors = $7, revision_count = $8,
+		flaps = $9 WHERE id = $10`,
 		next.ETag, next.LastModified, next.BodyHash, nullTime(next.LastCheckAt), nullTime(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

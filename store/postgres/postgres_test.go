@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redlinehq/redline/internal/pgtest"
 	"github.com/redlinehq/redline/store"
@@ -88,6 +89,17 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	started := time.Date(2025, 1, 2, 3, 4, 5, 6000, time.UTC)
+	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: started, Outcome: store.OutcomeChanged,
+		Revision: &store.Revision{FetchedAt: started, Text: "survives", Class: "silent-edit"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flapped := started.Add(time.Hour)
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: flapped, Outcome: store.OutcomeFlapping,
+		ETag: `"flap"`}); err != nil {
+		t.Fatal(err)
+	}
 	version, _ := schemaVersion(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -101,8 +113,13 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 			t.Errorf("after reopen: schema version %d in %d rows, want %d in %d", v, rows, version, version)
 		}
 		got, err := s.Watch(ctx, w.ID)
-		if err != nil || got.URL != w.URL || len(got.Tags) != 1 {
+		if err != nil || got.URL != w.URL || len(got.Tags) != 1 || got.State.Revisions != 1 || got.State.Flaps != 1 ||
+			got.State.ETag != "" || !got.State.LastCheckAt.Equal(flapped) || !got.State.LastChangeAt.Equal(started) {
 			t.Errorf("Watch after reopen = %+v, %v", got, err)
+		}
+		rev, err := s.Revision(ctx, w.ID, c.RevisionSeq)
+		if err != nil || rev.Text != "survives" || rev.Class != "silent-edit" {
+			t.Errorf("Revision after reopen = %q class %q, %v", rev.Text, rev.Class, err)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
@@ -173,6 +190,8 @@ func TestColumnTypes(t *testing.T) {
 		"checks.duration_us":       "bigint",
 		"checks.started_at":        "timestamp with time zone",
 		"watches.lease_expires_at": "timestamp with time zone",
+		"watches.flaps":            "integer",
+		"revisions.class":          "text",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)

@@ -12,7 +12,7 @@ import (
 	"github.com/redlinehq/redline/store"
 )
 
-const revisionColumns = `watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary`
+const revisionColumns = `watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary, class`
 
 func scanRevision(row pgx.Row) (store.Revision, error) {
 	var (
@@ -20,7 +20,7 @@ func scanRevision(row pgx.Row) (store.Revision, error) {
 		textGz []byte
 		doc    []byte
 	)
-	if err := row.Scan(&r.WatchID, &r.Seq, &r.FetchedAt, &r.ContentHash, &textGz, &doc, &r.HTTPStatus, &r.FinalURL, &r.Summary); err != nil {
+	if err := row.Scan(&r.WatchID, &r.Seq, &r.FetchedAt, &r.ContentHash, &textGz, &doc, &r.HTTPStatus, &r.FinalURL, &r.Summary, &r.Class); err != nil {
 		return store.Revision{}, err
 	}
 	r.FetchedAt = r.FetchedAt.UTC()
@@ -63,7 +63,7 @@ func (s *Store) Revision(ctx context.Context, watchID int64, seq int) (store.Rev
 
 // Revisions implements store.Store.
 func (s *Store) Revisions(ctx context.Context, watchID int64) ([]store.Revision, error) {
-	rows, err := s.pool.Query(ctx, `SELECT watch_id, seq, fetched_at, content_hash, http_status, final_url, summary
+	rows, err := s.pool.Query(ctx, `SELECT watch_id, seq, fetched_at, content_hash, http_status, final_url, summary, class
 		FROM revisions WHERE watch_id = $1 ORDER BY seq`, watchID)
 	if err != nil {
 		return nil, fmt.Errorf("revisions of watch %d: %w", watchID, err)
@@ -72,7 +72,7 @@ func (s *Store) Revisions(ctx context.Context, watchID int64) ([]store.Revision,
 	var rs []store.Revision
 	for rows.Next() {
 		var r store.Revision
-		if err := rows.Scan(&r.WatchID, &r.Seq, &r.FetchedAt, &r.ContentHash, &r.HTTPStatus, &r.FinalURL, &r.Summary); err != nil {
+		if err := rows.Scan(&r.WatchID, &r.Seq, &r.FetchedAt, &r.ContentHash, &r.HTTPStatus, &r.FinalURL, &r.Summary, &r.Class); err != nil {
 			return nil, fmt.Errorf("revisions of watch %d: %w", watchID, err)
 		}
 		r.FetchedAt = r.FetchedAt.UTC()
@@ -97,9 +97,9 @@ func insertRevision(ctx context.Context, tx pgx.Tx, watchID int64, seq int, rev 
 		doc = rev.Document
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO revisions
-		(watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		watchID, seq, rev.FetchedAt, rev.ContentHash, textGz, doc, rev.HTTPStatus, rev.FinalURL, rev.Summary)
+		(watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary, class)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		watchID, seq, rev.FetchedAt, rev.ContentHash, textGz, doc, rev.HTTPStatus, rev.FinalURL, rev.Summary, rev.Class)
 	if err != nil {
 		return fmt.Errorf("insert revision %d: %w", seq, err)
 	}

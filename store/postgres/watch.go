@@ -15,9 +15,9 @@ import (
 )
 
 // watchColumns are the columns scanWatch reads, in its order.
-const watchColumns = `id, url, name, tags, extract, source, paused, created_at,
+const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count`
+	consecutive_errors, revision_count, flaps`
 
 func scanWatch(row pgx.Row) (store.Watch, error) {
 	var (
@@ -26,9 +26,9 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 		source             string
 		lastCheck, lastChg *time.Time
 	)
-	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.CreatedAt,
+	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.CreatedAt,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
-		&w.State.ConsecutiveErrors, &w.State.Revisions)
+		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps)
 	if err != nil {
 		return store.Watch{}, err
 	}
@@ -72,9 +72,9 @@ func (s *Store) AddWatch(ctx context.Context, w store.Watch) (store.Watch, error
 	}
 	w.CreatedAt = w.CreatedAt.Truncate(time.Microsecond).UTC()
 	w.State = store.WatchState{}
-	err = s.pool.QueryRow(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.CreatedAt).Scan(&w.ID)
+	err = s.pool.QueryRow(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, skip_confirm, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.CreatedAt).Scan(&w.ID)
 	if isUniqueViolation(err, "watches_url_key") {
 		return store.Watch{}, fmt.Errorf("add watch %s: %w", w.URL, store.ErrExists)
 	}
@@ -97,9 +97,9 @@ func (s *Store) UpdateWatch(ctx context.Context, w store.Watch) error {
 		return fmt.Errorf("update watch %d: %w", w.ID, err)
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE watches
-		SET url = $1, name = $2, tags = $3, extract = $4, source = $5, paused = $6
-		WHERE id = $7`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.ID)
+		SET url = $1, name = $2, tags = $3, extract = $4, source = $5, paused = $6, skip_confirm = $7
+		WHERE id = $8`,
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.ID)
 	if isUniqueViolation(err, "watches_url_key") {
 		return fmt.Errorf("update watch %d: URL %s: %w", w.ID, w.URL, store.ErrExists)
 	}

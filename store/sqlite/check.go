@@ -38,9 +38,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 		lastCheck, lastChg sql.NullInt64
 	)
 	err = tx.QueryRowContext(ctx, `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
-		last_error, consecutive_errors, revision_count FROM watches WHERE id = ?`, r.WatchID).
+		last_error, consecutive_errors, revision_count, flaps FROM watches WHERE id = ?`, r.WatchID).
 		Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
-			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions)
+			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
 	}
@@ -60,10 +60,10 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.ExecContext(ctx, `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
-		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?
-		WHERE id = ?`,
+		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
+		flaps = ? WHERE id = ?`,
 		next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/redlinehq/redline/store"
 )
 
-const revisionColumns = `watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary`
+const revisionColumns = `watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary, class`
 
 func scanRevision(row scanner) (store.Revision, error) {
 	var (
@@ -21,7 +21,7 @@ func scanRevision(row scanner) (store.Revision, error) {
 		textGz  []byte
 		doc     sql.NullString
 	)
-	if err := row.Scan(&r.WatchID, &r.Seq, &fetched, &r.ContentHash, &textGz, &doc, &r.HTTPStatus, &r.FinalURL, &r.Summary); err != nil {
+	if err := row.Scan(&r.WatchID, &r.Seq, &fetched, &r.ContentHash, &textGz, &doc, &r.HTTPStatus, &r.FinalURL, &r.Summary, &r.Class); err != nil {
 		return store.Revision{}, err
 	}
 	r.FetchedAt = time.UnixMicro(fetched).UTC()
@@ -64,7 +64,7 @@ func (s *Store) Revision(ctx context.Context, watchID int64, seq int) (store.Rev
 
 // Revisions implements store.Store.
 func (s *Store) Revisions(ctx context.Context, watchID int64) ([]store.Revision, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT watch_id, seq, fetched_at, content_hash, http_status, final_url, summary
+	rows, err := s.read.QueryContext(ctx, `SELECT watch_id, seq, fetched_at, content_hash, http_status, final_url, summary, class
 		FROM revisions WHERE watch_id = ? ORDER BY seq`, watchID)
 	if err != nil {
 		return nil, fmt.Errorf("revisions of watch %d: %w", watchID, err)
@@ -76,7 +76,7 @@ func (s *Store) Revisions(ctx context.Context, watchID int64) ([]store.Revision,
 			r       store.Revision
 			fetched int64
 		)
-		if err := rows.Scan(&r.WatchID, &r.Seq, &fetched, &r.ContentHash, &r.HTTPStatus, &r.FinalURL, &r.Summary); err != nil {
+		if err := rows.Scan(&r.WatchID, &r.Seq, &fetched, &r.ContentHash, &r.HTTPStatus, &r.FinalURL, &r.Summary, &r.Class); err != nil {
 			return nil, fmt.Errorf("revisions of watch %d: %w", watchID, err)
 		}
 		r.FetchedAt = time.UnixMicro(fetched).UTC()
@@ -101,9 +101,9 @@ func insertRevision(ctx context.Context, tx *sql.Tx, watchID int64, seq int, rev
 		doc = sql.NullString{String: string(rev.Document), Valid: true}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO revisions
-		(watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		watchID, seq, rev.FetchedAt.UnixMicro(), rev.ContentHash, textGz, doc, rev.HTTPStatus, rev.FinalURL, rev.Summary)
+		(watch_id, seq, fetched_at, content_hash, text_gz, document, http_status, final_url, summary, class)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		watchID, seq, rev.FetchedAt.UnixMicro(), rev.ContentHash, textGz, doc, rev.HTTPStatus, rev.FinalURL, rev.Summary, rev.Class)
 	if err != nil {
 		return fmt.Errorf("insert revision %d: %w", seq, err)
 	}

@@ -83,8 +83,19 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	}
 	started := time.Date(2025, 1, 2, 3, 4, 5, 6000, time.UTC)
 	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: started, Outcome: store.OutcomeNew,
-		Revision: &store.Revision{FetchedAt: started, Text: "survives"}})
+		Revision: &store.Revision{FetchedAt: started, Text: "first"}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	changed := started.Add(time.Hour)
+	c, err = s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: changed, Outcome: store.OutcomeChanged,
+		Revision: &store.Revision{FetchedAt: changed, Text: "survives", Class: "headline"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flapped := changed.Add(time.Hour)
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: flapped, Outcome: store.OutcomeFlapping,
+		ETag: `"flap"`}); err != nil {
 		t.Fatal(err)
 	}
 	version := schemaVersion(t, s)
@@ -111,12 +122,13 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Watch after reopen: %v", err)
 		}
-		if got.URL != w.URL || got.State.Revisions != 1 || !got.State.LastCheckAt.Equal(started) {
+		if got.URL != w.URL || got.State.Revisions != 2 || got.State.Flaps != 1 || got.State.ETag != "" ||
+			!got.State.LastCheckAt.Equal(flapped) || !got.State.LastChangeAt.Equal(changed) {
 			t.Errorf("Watch after reopen = %+v", got)
 		}
 		rev, err := s.Revision(ctx, w.ID, c.RevisionSeq)
-		if err != nil || rev.Text != "survives" {
-			t.Errorf("Revision after reopen = %q, %v", rev.Text, err)
+		if err != nil || rev.Text != "survives" || rev.Class != "headline" {
+			t.Errorf("Revision after reopen = %q class %q, %v", rev.Text, rev.Class, err)
 		}
 		if err := s.Close(); err != nil {
 			t.Fatal(err)

@@ -137,6 +137,74 @@ func testRecordCheckErrors(t *testing.T, s store.Store) {
 	}
 }
 
+// testRecordCheckFlapping: a change that did not reproduce on confirmation
+// stores a check row but no revision, resets the errors (the fetch worked),
+// keeps the validators (so the next check extracts again) and counts the
+// flap.
+func testRecordCheckFlapping(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := addWatch(t, s, "https://example.com/flapping")
+	r1 := revisionResult(w.ID, store.OutcomeNew, 0, "one")
+	record(t, s, r1)
+	record(t, s, plainResult(w.ID, store.OutcomeError, time.Hour))
+	good := getWatch(t, s, w.ID).State
+	if good.ConsecutiveErrors != 1 || good.LastError == "" || good.Flaps != 0 {
+		t.Fatalf("state before flapping = %+v, want one error and no flap", good)
+	}
+
+	f1 := plainResult(w.ID, store.OutcomeFlapping, 2*time.Hour)
+	c := record(t, s, f1)
+	wantCheck := store.Check{ID: c.ID, WatchID: w.ID, StartedAt: f1.StartedAt, Duration: f1.Duration,
+		Outcome: store.OutcomeFlapping, HTTPStatus: f1.HTTPStatus}
+	if d := diff(wantCheck, c); d != "" {
+		t.Errorf("RecordCheck(flapping) returned (-want +got):\n%s", d)
+	}
+	want := store.WatchState{ETag: r1.ETag, LastModified: r1.LastModified, BodyHash: r1.BodyHash,
+		LastCheckAt: f1.StartedAt, LastChangeAt: r1.Revision.FetchedAt, Revisions: 1, Flaps: 1}
+	if d := diff(want, getWatch(t, s, w.ID).State); d != "" {
+		t.Errorf("state after flapping (-want +got):\n%s", d)
+	}
+	if rs, err := s.Revisions(ctx, w.ID); err != nil || len(rs) != 1 {
+		t.Errorf("Revisions after flapping = %d, %v; want 1 (a flap stores no revision)", len(rs), err)
+	}
+	if latest, err := s.LatestRevision(ctx, w.ID); err != nil || latest.Seq != 1 || latest.Text != "one" {
+		t.Errorf("LatestRevision after flapping = seq %d %q, %v; want revision 1", latest.Seq, latest.Text, err)
+	}
+	cs, err := s.Checks(ctx, w.ID, 1)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("Checks = %v, %v", cs, err)
+	}
+	if d := diff(c, cs[0]); d != "" {
+		t.Errorf("Checks[0] after flapping (-want +got):\n%s", d)
+	}
+
+	// The counter only grows; other outcomes leave it alone.
+	f2 := plainResult(w.ID, store.OutcomeFlapping, 3*time.Hour)
+	record(t, s, f2)
+	record(t, s, plainResult(w.ID, store.OutcomeError, 4*time.Hour))
+	record(t, s, plainResult(w.ID, store.OutcomeNotModified, 5*time.Hour))
+	record(t, s, plainResult(w.ID, store.OutcomeUnchanged, 6*time.Hour))
+	r2 := revisionResult(w.ID, store.OutcomeChanged, 7*time.Hour, "two")
+	if c := record(t, s, r2); c.RevisionSeq != 2 {
+		t.Errorf("RecordCheck(changed after flaps).RevisionSeq = %d, want 2", c.RevisionSeq)
+	}
+	want = store.WatchState{ETag: r2.ETag, LastModified: r2.LastModified, BodyHash: r2.BodyHash,
+		LastCheckAt: r2.StartedAt, LastChangeAt: r2.Revision.FetchedAt, Revisions: 2, Flaps: 2}
+	if d := diff(want, getWatch(t, s, w.ID).State); d != "" {
+		t.Errorf("state after two flaps and a change (-want +got):\n%s", d)
+	}
+
+	// Flaps is per watch, and ListWatches returns it too.
+	other := addWatch(t, s, "https://example.com/steady")
+	ws, err := s.ListWatches(ctx, store.WatchFilter{})
+	if err != nil || len(ws) != 2 {
+		t.Fatalf("ListWatches = %v, %v", ws, err)
+	}
+	if ws[0].State.Flaps != 2 || ws[1].ID != other.ID || ws[1].State.Flaps != 0 {
+		t.Errorf("ListWatches Flaps = %d, %d; want 2, 0", ws[0].State.Flaps, ws[1].State.Flaps)
+	}
+}
+
 func testRecordCheckInvalid(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	w := addWatch(t, s, "https://example.com/invalid")
@@ -160,7 +228,13 @@ func testRecordCheckInvalid(t *testing.T, s store.Store) {
 		"not-modified with revision": withRevision(store.OutcomeNotModified),
 		"error with revision":        withRevision(store.OutcomeError),
 		"error without message":      noRevision(store.OutcomeError),
-		"unknown outcome":            noRevision("sideways"),
+		"flapping with revision":     withRevision(store.OutcomeFlapping),
+		"flapping with message": func() store.CheckResult {
+			r := noRevision(store.OutcomeFlapping)
+			r.Error = "did not reproduce"
+			return r
+		}(),
+		"unknown outcome": noRevision("sideways"),
 		"revision with invalid JSON doc": func() store.CheckResult {
 			r := withRevision(store.OutcomeNew)
 			r.Revision.Document = []byte(`{"unterminated": `)

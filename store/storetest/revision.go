@@ -3,6 +3,7 @@ package storetest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"strings"
@@ -167,5 +168,47 @@ func testRevisions(t *testing.T, s store.Store) {
 		if r.Seq != i+1 {
 			t.Errorf("Revisions[%d].Seq = %d, want %d (oldest first)", i, r.Seq, i+1)
 		}
+	}
+}
+
+// testClassRoundTrip: a revision's Class is stored as given and comes back
+// from LatestRevision, Revision and Revisions.
+func testClassRoundTrip(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := addWatch(t, s, "https://example.com/classes")
+	classes := []string{"", "silent-edit", "headline", "metadata-only", "Ça a changé 😀 ' \" ; --"}
+	for i, class := range classes {
+		outcome := store.OutcomeChanged
+		if i == 0 {
+			outcome = store.OutcomeNew
+		}
+		r := revisionResult(w.ID, outcome, time.Duration(i)*time.Minute, fmt.Sprint("text ", i))
+		r.Revision.Class = class
+		c := record(t, s, r)
+		got, err := s.Revision(ctx, w.ID, c.RevisionSeq)
+		if err != nil {
+			t.Fatalf("Revision(%d): %v", c.RevisionSeq, err)
+		}
+		if got.Class != class {
+			t.Errorf("Revision(%d).Class = %q, want %q", c.RevisionSeq, got.Class, class)
+		}
+		latest, err := s.LatestRevision(ctx, w.ID)
+		if err != nil {
+			t.Fatalf("LatestRevision: %v", err)
+		}
+		if latest.Class != class {
+			t.Errorf("LatestRevision.Class = %q, want %q", latest.Class, class)
+		}
+	}
+	rs, err := s.Revisions(ctx, w.ID)
+	if err != nil {
+		t.Fatalf("Revisions: %v", err)
+	}
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.Class)
+	}
+	if d := diff(classes, got); d != "" {
+		t.Errorf("Revisions classes (-want +got):\n%s", d)
 	}
 }

@@ -31,9 +31,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordCheckErrors", testRecordCheckErrors},
 		{"RecordCheckInvalid", testRecordCheckInvalid},
 		{"RecordCheckMissingWatch", testRecordCheckMissingWatch},
+		{"RecordCheckFlapping", testRecordCheckFlapping},
 		{"TextRoundTrip", testTextRoundTrip},
 		{"DocumentRoundTrip", testDocumentRoundTrip},
 		{"Revisions", testRevisions},
+		{"ClassRoundTrip", testClassRoundTrip},
 		{"ChecksNewestFirst", testChecksNewestFirst},
 		{"ConcurrentRecordCheck", testConcurrentRecordCheck},
 		{"TimesUTC", testTimesUTC},
@@ -86,9 +88,14 @@ func addWatch(t *testing.T, s store.Store, url string, tags ...string) store.Wat
 }
 
 // revisionResult returns a check result carrying a revision of text, taken
-// at (base + at).
+// at (base + at). The revision is classified unless it is the first
+// (OutcomeNew), as a caller would.
 func revisionResult(watchID int64, outcome store.Outcome, at time.Duration, text string) store.CheckResult {
 	started := base().Add(at)
+	class := ""
+	if outcome != store.OutcomeNew {
+		class = "class-" + text
+	}
 	return store.CheckResult{
 		WatchID:      watchID,
 		StartedAt:    started,
@@ -106,6 +113,7 @@ func revisionResult(watchID int64, outcome store.Outcome, at time.Duration, text
 			HTTPStatus:  200,
 			FinalURL:    "https://example.com/final",
 			Summary:     "summary of " + text,
+			Class:       class,
 		},
 	}
 }
@@ -127,6 +135,9 @@ func plainResult(watchID int64, outcome store.Outcome, at time.Duration) store.C
 		r.HTTPStatus = 304
 	case store.OutcomeUnchanged:
 		r.ETag, r.BodyHash = `"unchanged"`, "body-unchanged"
+	case store.OutcomeFlapping:
+		// Validators of the response that showed the change: not stored.
+		r.ETag, r.LastModified, r.BodyHash = `"flap"`, base().Add(at).Format(time.RFC1123), "body-flap"
 	}
 	return r
 }

@@ -21,9 +21,10 @@ func testAddWatch(t *testing.T, s store.Store) {
 			Exclude: []string{".ad"},
 			Ignore:  []string{`^\d+ views$`},
 		},
-		Source: store.SourceConfig,
-		Paused: true,
-		State:  store.WatchState{ETag: "ignored", ConsecutiveErrors: 9},
+		Source:      store.SourceConfig,
+		Paused:      true,
+		SkipConfirm: true,
+		State:       store.WatchState{ETag: "ignored", ConsecutiveErrors: 9, Flaps: 4},
 	}
 	before := time.Now().Add(-time.Second)
 	got, err := s.AddWatch(ctx, in)
@@ -196,19 +197,24 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	w := addWatch(t, s, "https://example.com/old", "a")
 	record(t, s, revisionResult(w.ID, store.OutcomeNew, 0, "first"))
+	record(t, s, plainResult(w.ID, store.OutcomeFlapping, time.Minute))
 	before := getWatch(t, s, w.ID)
+	if before.State.Flaps != 1 {
+		t.Fatalf("Flaps = %d after one flapping check, want 1", before.State.Flaps)
+	}
 
 	upd := store.Watch{
-		ID:      w.ID,
-		URL:     "https://example.com/new",
-		Name:    "renamed",
-		Tags:    []string{"b", "c"},
-		Extract: store.Extraction{Mode: "text", Ignore: []string{"x"}},
-		Source:  store.SourceConfig,
-		Paused:  true,
+		ID:          w.ID,
+		URL:         "https://example.com/new",
+		Name:        "renamed",
+		Tags:        []string{"b", "c"},
+		Extract:     store.Extraction{Mode: "text", Ignore: []string{"x"}},
+		Source:      store.SourceConfig,
+		Paused:      true,
+		SkipConfirm: true,
 		// Ignored by UpdateWatch:
 		CreatedAt: base().Add(24 * time.Hour),
-		State:     store.WatchState{Revisions: 99, LastError: "nope"},
+		State:     store.WatchState{Revisions: 99, LastError: "nope", Flaps: 3},
 	}
 	if err := s.UpdateWatch(ctx, upd); err != nil {
 		t.Fatalf("UpdateWatch: %v", err)
@@ -226,12 +232,12 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 	}
 
 	// Clearing tags and un-pausing.
-	upd.Tags, upd.Paused = nil, false
+	upd.Tags, upd.Paused, upd.SkipConfirm = nil, false, false
 	if err := s.UpdateWatch(ctx, upd); err != nil {
 		t.Fatalf("UpdateWatch(clear tags): %v", err)
 	}
-	if got := getWatch(t, s, w.ID); len(got.Tags) != 0 || got.Paused {
-		t.Errorf("after clearing: Tags = %q, Paused = %v; want none, false", got.Tags, got.Paused)
+	if got := getWatch(t, s, w.ID); len(got.Tags) != 0 || got.Paused || got.SkipConfirm {
+		t.Errorf("after clearing: Tags = %q, Paused = %v, SkipConfirm = %v; want none, false, false", got.Tags, got.Paused, got.SkipConfirm)
 	}
 
 	other := addWatch(t, s, "https://example.com/other")

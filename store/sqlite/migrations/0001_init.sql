@@ -13,6 +13,7 @@ CREATE TABLE watches (
     extract            TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(extract)),
     source             TEXT    NOT NULL DEFAULT 'cli',
     paused             INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+    skip_confirm       INTEGER NOT NULL DEFAULT 0 CHECK (skip_confirm IN (0, 1)), -- record changes without a confirming fetch
     created_at         INTEGER NOT NULL,
 
     -- Check state, maintained by RecordCheck.
@@ -24,6 +25,7 @@ CREATE TABLE watches (
     last_error         TEXT    NOT NULL DEFAULT '',
     consecutive_errors INTEGER NOT NULL DEFAULT 0,
     revision_count     INTEGER NOT NULL DEFAULT 0, -- newest revisions.seq of the watch
+    flaps              INTEGER NOT NULL DEFAULT 0, -- checks whose change did not reproduce on confirmation
 
     -- Scheduling and leases, reserved for the daemon (redline run) and
     -- multi-instance operation: not read or written by any store method yet.
@@ -43,6 +45,7 @@ CREATE TABLE revisions (
     http_status  INTEGER NOT NULL,
     final_url    TEXT    NOT NULL,
     summary      TEXT    NOT NULL,
+    class        TEXT    NOT NULL DEFAULT '', -- kind of edit, as the caller classified it; '' for the first revision
     UNIQUE (watch_id, seq)
 ) STRICT;
 
@@ -51,7 +54,7 @@ CREATE TABLE checks (
     watch_id     INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
     started_at   INTEGER NOT NULL,
     duration_us  INTEGER NOT NULL,
-    outcome      TEXT    NOT NULL CHECK (outcome IN ('new', 'changed', 'unchanged', 'not-modified', 'error')),
+    outcome      TEXT    NOT NULL CHECK (outcome IN ('new', 'changed', 'unchanged', 'not-modified', 'error', 'flapping')),
     http_status  INTEGER NOT NULL DEFAULT 0,
     error        TEXT    NOT NULL DEFAULT '',
     revision_seq INTEGER -- revisions.seq recorded by this check; NULL when none
