@@ -39,6 +39,10 @@ type Defaults struct {
 	UserAgent string        // User-Agent header; empty means redline's own
 	Ignore    []string      // regular expressions added to every watch's ignore list
 	Exclude   []string      // CSS selectors added to every watch's exclude list
+	// ConfirmDelay is how long after seeing a change redline fetches the
+	// page again to confirm it (a change that does not reproduce is not
+	// recorded); 0 turns confirmation off for every watch.
+	ConfirmDelay time.Duration
 }
 
 // Watch is one page to monitor, as declared in the file.
@@ -50,6 +54,7 @@ type Watch struct {
 	Select  []string // CSS selectors whose text is kept (selector mode only)
 	Exclude []string // CSS selectors whose elements are dropped
 	Ignore  []string // regular expressions; matching lines are dropped before comparing
+	Confirm *bool    // confirm changes with a second fetch; nil means yes (when the delay is not 0)
 	Pos     Position // where the watch is declared
 }
 
@@ -59,9 +64,10 @@ type Watch struct {
 func Default() *Config {
 	return &Config{
 		Defaults: Defaults{
-			Mode:    ModeArticle,
-			Timeout: 30 * time.Second,
-			MaxBody: 10 << 20,
+			Mode:         ModeArticle,
+			Timeout:      30 * time.Second,
+			MaxBody:      10 << 20,
+			ConfirmDelay: 5 * time.Second,
 		},
 	}
 }

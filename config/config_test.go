@@ -40,12 +40,13 @@ func TestExample(t *testing.T) {
 		Path: file,
 		DB:   "/home/ann/.local/share/redline/redline.db",
 		Defaults: Defaults{
-			Mode:      ModeArticle,
-			Timeout:   30 * time.Second,
-			MaxBody:   10 << 20,
-			UserAgent: "",
-			Ignore:    []string{"^Advertisement$"},
-			Exclude:   []string{".cookie-banner"},
+			Mode:         ModeArticle,
+			Timeout:      30 * time.Second,
+			MaxBody:      10 << 20,
+			ConfirmDelay: 5 * time.Second,
+			UserAgent:    "",
+			Ignore:       []string{"^Advertisement$"},
+			Exclude:      []string{".cookie-banner"},
 		},
 		Watches: []Watch{
 			{
@@ -149,6 +150,7 @@ func TestParseValid(t *testing.T) {
   user_agent: redline-test/1.0
   ignore: []
   exclude: [nav, "footer, aside"]
+  confirm_delay: 0s
 `,
 			want: withDefaults(func(c *Config) {
 				c.Defaults = Defaults{
@@ -198,6 +200,14 @@ watches:
 			name: "a tilde elsewhere is kept",
 			yaml: "db: ./~/redline.db\n",
 			want: withDefaults(func(c *Config) { c.DB = "./~/redline.db" }),
+		},
+		{
+			name: "confirmation switched off for one watch",
+			yaml: "watches:\n  - url: https://example.org/live\n    confirm: false\n",
+			want: withDefaults(func(c *Config) {
+				off := false
+				c.Watches = []Watch{{URL: "https://example.org/live", Confirm: &off, Pos: pos(2, 5)}}
+			}),
 		},
 		{
 			name: "anchors and aliases",
@@ -263,7 +273,7 @@ watches:
 
 func TestDefault(t *testing.T) {
 	t.Parallel()
-	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024}}
+	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second}}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)
 	}

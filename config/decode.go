@@ -50,8 +50,8 @@ type sources struct {
 }
 
 type defaultsSrc struct {
-	mode, timeout, maxBody, userAgent src
-	ignore, exclude                   listSrc
+	mode, timeout, maxBody, userAgent, confirmDelay src
+	ignore, exclude                                 listSrc
 }
 
 type watchSrc struct {
@@ -263,6 +263,35 @@ func (d *decoder) str(n *yaml.Node, ctx, key string) (string, src) {
 	return v, s
 }
 
+// duration decodes a Go duration ("30s", "1m30s") into *s's state.
+func (d *decoder) duration(n *yaml.Node, ctx, key string, s *src) (time.Duration, bool) {
+	var t string
+	if t, *s = d.str(n, ctx, key); s.st != good {
+		return 0, false
+	}
+	dur, err := time.ParseDuration(t)
+	if err != nil {
+		d.errorAt(s.pos, ctx, key, `invalid duration %q (want a number and a unit: ms, s, m or h, e.g. "30s")`, t)
+		s.st = bad
+		return 0, false
+	}
+	return dur, true
+}
+
+// boolean decodes true or false; null is absent.
+func (d *decoder) boolean(n *yaml.Node, ctx, key string) (bool, bool) {
+	n = resolve(n)
+	if isNull(n) {
+		return false, false
+	}
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&b) != nil {
+		d.errorf(n, ctx, key, "expected true or false, got %s", describe(n))
+		return false, false
+	}
+	return b, true
+}
+
 // list decodes a list of strings; null is absent. Elements that fail are
 // left out and mark the list bad.
 func (d *decoder) list(n *yaml.Node, ctx, key string) ([]string, listSrc) {
@@ -314,7 +343,7 @@ func (d *decoder) expandHome(n *yaml.Node, key, path string) string {
 func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
-	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay"}, func(key string, v *yaml.Node) {
 		switch key {
 		case "mode":
 			var m string
@@ -322,15 +351,12 @@ func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 				def.Mode = m
 			}
 		case "timeout":
-			var t string
-			if t, s.timeout = d.str(v, ctx, key); s.timeout.st == good {
-				dur, err := time.ParseDuration(t)
-				if err != nil {
-					d.errorAt(s.timeout.pos, ctx, key, `invalid duration %q (want a number and a unit: ms, s, m or h, e.g. "30s")`, t)
-					s.timeout.st = bad
-					break
-				}
+			if dur, ok := d.duration(v, ctx, key, &s.timeout); ok {
 				def.Timeout = dur
+			}
+		case "confirm_delay":
+			if dur, ok := d.duration(v, ctx, key, &s.confirmDelay); ok {
+				def.ConfirmDelay = dur
 			}
 		case "max_body":
 			var b string
@@ -391,7 +417,7 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm"}, func(key string, v *yaml.Node) {
 		switch key {
 		case "name":
 			// Decoded above.
@@ -407,6 +433,10 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 			w.Exclude, ws.exclude = d.list(v, ctx, key)
 		case "ignore":
 			w.Ignore, ws.ignore = d.list(v, ctx, key)
+		case "confirm":
+			if b, ok := d.boolean(v, ctx, key); ok {
+				w.Confirm = &b
+			}
 		}
 	})
 	ws.broken = len(d.errs) > nerr

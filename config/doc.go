@@ -21,6 +21,7 @@
 //	  user_agent: ""
 //	  ignore: ["^Advertisement$"]
 //	  exclude: [".cookie-banner"]
+//	  confirm_delay: 5s
 //	watches:
 //	  - url: https://www.france24.com/en/20140329-putin-obama-ukraine
 //	    name: france24-putin
@@ -29,6 +30,7 @@
 //	    select: ["article .t-content__body"]
 //	    exclude: [".m-em-newsletter"]
 //	    ignore: ['^\d+ comments$']
+//	    confirm: true
 //
 // Top level:
 //
@@ -60,6 +62,11 @@
 //     ignore list. Default none.
 //   - exclude: CSS selectors added to every watch's exclude list. Default
 //     none.
+//   - confirm_delay: when a check sees a change, redline fetches the page
+//     again after this delay (with a cache-busting request) and records the
+//     revision only if the new text reproduces; otherwise the check counts
+//     as flapping. A Go duration from 0 (confirmation off for every watch)
+//     to 10m. Default 5s.
 //
 // Each watch:
 //
@@ -77,6 +84,9 @@
 //     after defaults.exclude.
 //   - ignore: regular expressions; lines of the extracted text that match
 //     one are dropped before comparing, after defaults.ignore.
+//   - confirm: true or false; false records a change from one fetch,
+//     without the confirming second fetch (for pages that change every few
+//     seconds). Default true.
 //
 // Every selector must parse as a CSS selector group ("a, b" is one entry)
 // and every regular expression must compile; neither may be empty.

@@ -40,6 +40,16 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`redline.yaml:2:3: defaults: unknown field "schedule"`},
 		},
 		{
+			name: "confirm not a boolean",
+			yaml: "watches:\n  - url: https://a.example/\n    confirm: \"no\"\n",
+			want: []string{`redline.yaml:3:14: watches[0]: confirm: expected true or false, got "no"`},
+		},
+		{
+			name: "confirm delay out of range",
+			yaml: "defaults:\n  confirm_delay: 11m\n",
+			want: []string{`redline.yaml:2:18: defaults: confirm_delay: must be between 0 (off) and 10m, got 11m0s`},
+		},
+		{
 			name: "repeated key",
 			yaml: "watches:\n  - url: https://a.example/\n    tags: [a]\n    tags: [b]\n",
 			want: []string{`redline.yaml:4:5: watches[0]: field "tags" is repeated (first at redline.yaml:3:5)`},

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/andybalholm/cascadia"
@@ -23,6 +24,9 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	}
 	if ds.timeout.st == good && def.Timeout <= 0 {
 		d.errorAt(ds.timeout.pos, ctx, "timeout", "must be greater than zero, got %s", def.Timeout)
+	}
+	if ds.confirmDelay.st == good && (def.ConfirmDelay < 0 || def.ConfirmDelay > 10*time.Minute) {
+		d.errorAt(ds.confirmDelay.pos, ctx, "confirm_delay", "must be between 0 (off) and 10m, got %s", def.ConfirmDelay)
 	}
 	if ds.maxBody.st == good && def.MaxBody <= 0 {
 		d.errorAt(ds.maxBody.pos, ctx, "max_body", "must be greater than zero, got %d", def.MaxBody)
