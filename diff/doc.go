@@ -52,6 +52,24 @@
 // stay bounded in time; only such inputs can give results that depend on
 // the machine's speed.
 //
+// # Classification
+//
+// [Classify] names the kind of edit a new revision is, from the Change and
+// the two texts, without diffing again. The header (the "# ", "By: ",
+// "Published: " and "Updated: " lines before the first blank line) is told
+// apart from the body, and white space alone never counts as a change.
+// When several classes apply, the first of this list wins, in the order a
+// newsroom reader cares about them: [ClassCorrection] (a correction,
+// clarification, editor's note or update note appeared, in English,
+// French, German, Spanish, Portuguese or Italian), [ClassMajorRewrite]
+// (at least half of the old body's words or paragraphs are gone),
+// [ClassHeadline], [ClassDeclaredUpdate] (the body changed and the
+// Published or Updated date moved), [ClassAppendOnly] (paragraphs added at
+// the start or the end of the body only, as on a live page),
+// [ClassSilentEdit] (the body changed and no date moved) and
+// [ClassMetadataOnly] (only the byline, the dates or white space changed).
+// Equal texts, and a first capture (an empty old text), have no class.
+//
 // # What it does not do
 //
 // No I/O, no HTML, no storage, no notification: it takes two strings and

@@ -1,0 +1,511 @@
+package diff
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Class is what kind of edit a new revision is, as [Classify] sees it.
+// The zero value "" means no class: the texts are equal, or there is no
+// old text to compare with.
+type Class string
+
+// The classes, from the most to the least important: when several apply,
+// [Classify] returns the first of this list.
+const (
+	// ClassCorrection: a correction or editor's note appeared (or an
+	// existing one was reworded), whatever else changed.
+	ClassCorrection Class = "correction"
+	// ClassMajorRewrite: most of the body changed: at least half of the
+	// old body's words are gone, or at least half of its paragraphs.
+	ClassMajorRewrite Class = "major-rewrite"
+	// ClassHeadline: the headline changed; the body may have changed
+	// too, but less than a major rewrite.
+	ClassHeadline Class = "headline"
+	// ClassDeclaredUpdate: the body changed and the Published or Updated
+	// date moved, so the page says it was updated.
+	ClassDeclaredUpdate Class = "declared-update"
+	// ClassAppendOnly: new paragraphs were added before the first or after
+	// the last paragraph of the body (a live page), and nothing was
+	// removed, edited or moved.
+	ClassAppendOnly Class = "append-only"
+	// ClassSilentEdit: the body changed and no date moved: the edit the
+	// page does not admit to.
+	ClassSilentEdit Class = "silent-edit"
+	// ClassMetadataOnly: the words of the headline and of the body are as
+	// before; only the byline, the dates or white space changed.
+	ClassMetadataOnly Class = "metadata-only"
+)
+
+// Describe returns a short phrase for people, e.g. "silent edit: the body
+// changed and no date moved"; "" for the zero Class, and the class itself
+// for a Class it does not know.
+func (c Class) Describe() string {
+	switch c {
+	case "":
+		return ""
+	case ClassCorrection:
+		return "correction: a correction or editor's note appeared"
+	case ClassMajorRewrite:
+		return "major rewrite: most of the body changed"
+	case ClassHeadline:
+		return "headline: the headline changed"
+	case ClassDeclaredUpdate:
+		return "declared update: the body changed and the page's date moved"
+	case ClassAppendOnly:
+		return "append only: paragraphs were added at the start or end of the body, nothing else changed in it"
+	case ClassSilentEdit:
+		return "silent edit: the body changed and no date moved"
+	case ClassMetadataOnly:
+		return "metadata only: the byline, dates or spacing changed; headline and body as before"
+	}
+	return string(c)
+}
+
+const (
+	// rewriteMinWords is the size of the smallest old body, in words, that
+	// the word rule of a major rewrite applies to: replacing "$10" by "$12"
+	// in a watched price is an edit, not a rewrite.
+	rewriteMinWords = 10
+	// rewriteMinParagraphs is the same for the paragraph rule.
+	rewriteMinParagraphs = 4
+	// noteMinWords is how many words (with a letter in them) must follow
+	// the label of a note, so that "Update: 8 March 2024" is not one.
+	noteMinWords = 3
+	// maxNoteLead bounds, in bytes, what may stand between a note's label
+	// and its colon or dash: "(8 March 2024)", ", March 8", " 2".
+	maxNoteLead = 60
+)
+
+// Classify says what kind of edit newText is of oldText. c must be
+// Compare(oldText, newText); Classify reads its lines rather than diffing
+// again. A zero Change is also accepted, and then Classify calls Compare.
+//
+// It returns "" when the texts are equal (c.Equal()) or when oldText is
+// empty (a first capture: there is nothing to classify), and otherwise
+// exactly one Class, the first that applies in this order:
+//
+//  1. [ClassCorrection]: a body paragraph that the old body does not have
+//     (as a whole line) is a correction note (see below).
+//  2. [ClassMajorRewrite]: of an old body of at least 10 words, at least
+//     half are gone (the words of removed paragraphs and the words deleted
+//     inside edited ones; a paragraph that only moved is not removed); or,
+//     of an old body of at least 4 paragraphs, at least half were removed
+//     (not merely edited or moved).
+//  3. [ClassHeadline]: the "# " header line changed.
+//  4. [ClassDeclaredUpdate]: the body changed and the "Published: " or
+//     "Updated: " header line changed.
+//  5. [ClassAppendOnly]: the body changed only by paragraphs added before
+//     its first or after its last kept paragraph.
+//  6. [ClassSilentEdit]: the body changed.
+//  7. [ClassMetadataOnly]: anything else: the byline, the dates or white
+//     space changed.
+//
+// The header is as Compare sees it: the lines before the first blank line
+// that start with "# ", "By: ", "Published: " or "Updated: "; every other
+// non-blank line is a body paragraph. A text without a header has no dates
+// that could move, so its body changes are silent edits, append-only,
+// major rewrites or corrections. A header line that appears or disappears
+// has changed. Header values and paragraphs are compared by their
+// non-space tokens, so a change of white space alone (inside a line, blank
+// lines, the final newline) changes neither; only a change of words or
+// punctuation does.
+//
+// A correction note is a paragraph that, once leading punctuation such as
+// "*", "[" or "(" is skipped, starts (case-insensitively) with either
+//   - a label, then optionally a parenthesis or ", …" or a number, then a
+//     colon or a dash, then at least 3 words: "Correction (8 March 2024):
+//     An earlier version of this article …", "Editor's note: …",
+//     "Clarification — …", "Rectificatif : …", "Korrektur: …",
+//     "Corrección: …", "Correção: …" (noteLabels in classify.go has them
+//     all); the labels "Update", "Mise à jour", "Aktualisierung",
+//     "Actualización", "Atualização" and "Aggiornamento" count only in the
+//     first or the last paragraph of the new body, where live pages and
+//     articles put them;
+//   - or a phrase such as "An earlier version of this …" or "This article
+//     was amended …" (notePhrases in classify.go).
+func Classify(oldText, newText string, c Change) Class {
+	if oldText == "" {
+		return ""
+	}
+	if c.Lines == nil && oldText != newText {
+		c = Compare(oldText, newText)
+	}
+	if c.Equal() {
+		return ""
+	}
+	s := survey(c, headerEnd(oldText), headerEnd(newText))
+	switch {
+	case s.newNote():
+		return ClassCorrection
+	case s.majorRewrite():
+		return ClassMajorRewrite
+	case s.fieldChanged("# "):
+		return ClassHeadline
+	case s.bodyChanged() && (s.fieldChanged("Published: ") || s.fieldChanged("Updated: ")):
+		return ClassDeclaredUpdate
+	case s.bodyChanged() && s.appendOnly():
+		return ClassAppendOnly
+	case s.bodyChanged():
+		return ClassSilentEdit
+	}
+	return ClassMetadataOnly
+}
+
+// paragraph is a body paragraph added on the new side.
+type paragraph struct {
+	text  string
+	index int // among the new body's paragraphs
+}
+
+// bodyEvent is what happened to one body paragraph, in the order of
+// Change.Lines.
+type bodyEvent uint8
+
+const (
+	kept     bodyEvent = iota // in both bodies, the same words
+	edited                    // a removed line paired with an added one, words changed
+	removed                   // in the old body only
+	inserted                  // in the new body only
+)
+
+// classSurvey is what Classify needs to know of a Change. It keeps the
+// texts it needs rather than sets of all paragraphs, and counts the words
+// of the kept paragraphs only if the rewrite rule needs them, so that a
+// small edit of a large page costs little more than its changed lines.
+type classSurvey struct {
+	oldHeader, newHeader map[string][]string // field key → values
+
+	events   []bodyEvent
+	kept     []string    // kept paragraphs, old side
+	gone     []string    // removed paragraphs
+	arrived  []string    // inserted paragraphs
+	added    []paragraph // inserted and edited paragraphs, new side
+	newParas int         // paragraphs in the new body
+
+	editedParas        int // edited paragraphs
+	editedWords        int // words of edited paragraphs, old side
+	editedWordsRemoved int // words deleted inside edited paragraphs
+}
+
+// survey walks the lines of c once, sorting header from body with the
+// header ends of the old and the new text.
+func survey(c Change, oldEnd, newEnd int) *classSurvey {
+	s := &classSurvey{
+		oldHeader: make(map[string][]string),
+		newHeader: make(map[string][]string),
+	}
+	oldSide := func(l Line) {
+		if isBlank(l.Text) {
+			return
+		}
+		if k := fieldKey(l.Text, l.OldNo, oldEnd); k != "" {
+			s.oldHeader[k] = append(s.oldHeader[k], l.Text[len(k):])
+			return
+		}
+		s.events = append(s.events, removed)
+		s.gone = append(s.gone, l.Text)
+	}
+	newSide := func(l Line) {
+		if isBlank(l.Text) {
+			return
+		}
+		if k := fieldKey(l.Text, l.NewNo, newEnd); k != "" {
+			s.newHeader[k] = append(s.newHeader[k], l.Text[len(k):])
+			return
+		}
+		s.events = append(s.events, inserted)
+		s.arrived = append(s.arrived, l.Text)
+		s.added = append(s.added, paragraph{l.Text, s.newParas})
+		s.newParas++
+	}
+	keep := func(oldText string) {
+		s.events = append(s.events, kept)
+		s.kept = append(s.kept, oldText)
+		s.newParas++
+	}
+	lines := c.Lines
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if isBlank(l.Text) {
+			continue
+		}
+		switch l.Op {
+		case Equal:
+			if fieldKey(l.Text, l.OldNo, oldEnd) != "" || fieldKey(l.Text, l.NewNo, newEnd) != "" {
+				// Header on either side: record each side as it is, which
+				// turns a line crossing the header's end into a removed or
+				// added paragraph.
+				oldSide(l)
+				newSide(l)
+				continue
+			}
+			keep(l.Text)
+		case Delete:
+			if l.Words == nil || i+1 >= len(lines) || lines[i+1].Op != Insert || lines[i+1].Words == nil {
+				oldSide(l)
+				continue
+			}
+			a := lines[i+1]
+			i++
+			if fieldKey(l.Text, l.OldNo, oldEnd) != "" || fieldKey(a.Text, a.NewNo, newEnd) != "" {
+				oldSide(l)
+				newSide(a)
+				continue
+			}
+			deleted, changed := spanChanges(l.Words)
+			_, addedWords := spanChanges(a.Words)
+			if !changed && !addedWords {
+				keep(l.Text)
+				continue
+			}
+			s.events = append(s.events, edited)
+			s.editedParas++
+			s.editedWords += countWords(l.Text)
+			s.editedWordsRemoved += deleted
+			s.added = append(s.added, paragraph{a.Text, s.newParas})
+			s.newParas++
+		case Insert:
+			newSide(l)
+		}
+	}
+	return s
+}
+
+// spanChanges returns the number of words in the changed spans of a paired
+// line, and whether any changed span holds more than white space.
+func spanChanges(spans []Span) (words int, changed bool) {
+	for _, w := range spans {
+		if w.Op != Equal && !isBlank(w.Text) {
+			changed = true
+			words += countWords(w.Text)
+		}
+	}
+	return words, changed
+}
+
+// bodyChanged reports whether a body paragraph was removed, added, edited
+// or moved.
+func (s *classSurvey) bodyChanged() bool {
+	return len(s.kept) != len(s.events)
+}
+
+// fieldChanged reports whether a header field differs, white space aside.
+func (s *classSurvey) fieldChanged(key string) bool {
+	a, b := s.oldHeader[key], s.newHeader[key]
+	if len(a) != len(b) {
+		return true
+	}
+	for i := range a {
+		if !sameWords(a[i], b[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameWords reports whether a and b differ at most in white space.
+func sameWords(a, b string) bool {
+	for {
+		a = strings.TrimLeftFunc(a, unicode.IsSpace)
+		b = strings.TrimLeftFunc(b, unicode.IsSpace)
+		if a == "" || b == "" {
+			return a == b
+		}
+		na, ka := nextToken(a)
+		nb, kb := nextToken(b)
+		if ka != kb || a[:na] != b[:nb] {
+			return false
+		}
+		a, b = a[na:], b[nb:]
+	}
+}
+
+// appendOnly reports whether the body changed only by paragraphs added
+// before the first or after the last kept paragraph.
+func (s *classSurvey) appendOnly() bool {
+	if len(s.gone) > 0 || s.editedParas > 0 {
+		return false
+	}
+	first, last := -1, -1
+	for i, e := range s.events {
+		if e == kept {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	for i, e := range s.events {
+		if e == inserted && first < i && i < last {
+			return false
+		}
+	}
+	return true
+}
+
+// majorRewrite reports whether most of the old body is gone.
+func (s *classSurvey) majorRewrite() bool {
+	// A removed paragraph that is inserted elsewhere moved.
+	var moved map[string]int
+	if len(s.gone) > 0 && len(s.arrived) > 0 {
+		moved = make(map[string]int, len(s.arrived))
+		for _, p := range s.arrived {
+			moved[p]++
+		}
+	}
+	lost, lostParas, total := s.editedWordsRemoved, 0, s.editedWords
+	for _, p := range s.gone {
+		n := countWords(p)
+		total += n
+		if moved[p] > 0 {
+			moved[p]--
+			continue
+		}
+		lost += n
+		lostParas++
+	}
+	oldParas := len(s.kept) + len(s.gone) + s.editedParas
+	if oldParas >= rewriteMinParagraphs && 2*lostParas >= oldParas {
+		return true
+	}
+	for _, p := range s.kept {
+		if 2*lost < total {
+			return false // and adding words will not change that
+		}
+		total += countWords(p)
+	}
+	return total >= rewriteMinWords && 2*lost >= total
+}
+
+// newNote reports whether the new body has a correction note that the old
+// body does not have.
+func (s *classSurvey) newNote() bool {
+	var old map[string]bool // built for the first note found
+	for _, p := range s.added {
+		if !isNote(p.text, p.index == 0 || p.index == s.newParas-1) {
+			continue
+		}
+		if old == nil {
+			old = make(map[string]bool, len(s.kept)+len(s.gone))
+			for _, q := range s.kept {
+				old[q] = true
+			}
+			for _, q := range s.gone {
+				old[q] = true
+			}
+		}
+		if !old[p.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// noteLabels start a correction note when followed by a colon or a dash;
+// lower case, apostrophes as "'".
+var noteLabels = []string{
+	"correction", "corrections", "clarification", "clarifications",
+	"editor's note", "editors' note", "editors note", "editor note", "note from the editor",
+	"erratum", "errata",
+	// French
+	"rectificatif", "rectification", "correctif", "note de la rédaction",
+	// German
+	"korrektur", "berichtigung", "richtigstellung", "anmerkung der redaktion",
+	// Spanish
+	"corrección", "correcciones", "aclaración", "fe de errores", "fe de erratas",
+	"nota del editor", "nota de la redacción",
+	// Portuguese
+	"correção", "correções", "esclarecimento", "nota do editor",
+	"nota da redação", "nota da redacção",
+	// Italian
+	"correzione", "rettifica", "precisazione", "nota della redazione",
+}
+
+// updateLabels start a note only in the first or the last paragraph.
+var updateLabels = []string{
+	"update", "updates", "mise à jour", "aktualisierung", "actualización",
+	"atualização", "aggiornamento",
+}
+
+// notePhrases start a correction note on their own; lower case.
+var notePhrases = []string{
+	"an earlier version of this", "a previous version of this",
+	"this article was amended", "this article has been amended",
+	"this article was corrected", "this article has been corrected",
+	"this story was amended", "this story has been amended",
+	"this story was corrected", "this story has been corrected",
+}
+
+// isNote reports whether paragraph p is a correction note; atEdge says it
+// is the first or the last paragraph of its body.
+func isNote(p string, atEdge bool) bool {
+	p = strings.TrimLeftFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(p) > 200 {
+		p = p[:200] // the label and what follows it; may cut a rune
+	}
+	p = strings.ReplaceAll(strings.ToLower(p), "’", "'")
+	for _, ph := range notePhrases {
+		if strings.HasPrefix(p, ph) {
+			return true
+		}
+	}
+	for _, l := range noteLabels {
+		if labelled(p, l) {
+			return true
+		}
+	}
+	if atEdge {
+		for _, l := range updateLabels {
+			if labelled(p, l) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelled reports whether p is label, then optionally "(…)", then a lead
+// that is empty, starts with a comma or starts with a digit, then a colon
+// or a dash, then at least noteMinWords words.
+func labelled(p, label string) bool {
+	rest, ok := strings.CutPrefix(p, label)
+	if !ok {
+		return false
+	}
+	if r := strings.TrimLeft(rest, " "); strings.HasPrefix(r, "(") {
+		end := strings.IndexByte(r, ')')
+		if end < 0 || end > maxNoteLead {
+			return false
+		}
+		rest = r[end+1:]
+	}
+	at, size := noteSeparator(rest)
+	if at < 0 || at > maxNoteLead {
+		return false
+	}
+	if lead := strings.TrimSpace(rest[:at]); lead != "" && lead[0] != ',' && (lead[0] < '0' || lead[0] > '9') {
+		return false
+	}
+	words := 0
+	for s := rest[at+size:]; s != "" && words < noteMinWords; {
+		n, k := nextToken(s)
+		if k == tokenWord && strings.IndexFunc(s[:n], unicode.IsLetter) >= 0 {
+			words++
+		}
+		s = s[n:]
+	}
+	return words >= noteMinWords
+}
+
+// noteSeparator returns the offset and the length of the first colon or
+// dash in s, or -1.
+func noteSeparator(s string) (int, int) {
+	at, size := -1, 0
+	for _, sep := range [...]string{":", "：", "—", "–", " - "} {
+		if i := strings.Index(s, sep); i >= 0 && (at < 0 || i < at) {
+			at, size = i, len(sep)
+		}
+	}
+	return at, size
+}
