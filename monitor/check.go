@@ -27,6 +27,7 @@ type Result struct {
 	Outcome  store.Outcome
 	Revision int          // the revision recorded (new, changed) or current (unchanged); 0 if none
 	Change   *diff.Change // set when Outcome is changed
+	Class    diff.Class   // what kind of edit, when Outcome is changed
 	Summary  string       // one-line change summary when Outcome is changed
 	Err      error        // set when Outcome is error
 }
@@ -41,11 +42,12 @@ func (r Result) Diff() string {
 
 // Checker runs checks. It is safe for concurrent use.
 type Checker struct {
-	store    CheckStore
-	fetcher  *Fetcher
-	defaults store.Extraction // Ignore and Exclude added to every watch's own
-	logger   *slog.Logger
-	now      func() time.Time
+	store        CheckStore
+	fetcher      *Fetcher
+	defaults     store.Extraction // Ignore and Exclude added to every watch's own
+	confirmDelay time.Duration
+	logger       *slog.Logger
+	now          func() time.Time
 }
 
 // CheckerOptions configures a Checker.
@@ -54,13 +56,16 @@ type CheckerOptions struct {
 	// Exclude are added to the watch's own, Mode is used when the watch has
 	// none.
 	Defaults store.Extraction
-	Logger   *slog.Logger     // nil discards logs
-	Now      func() time.Time // nil means time.Now
+	// ConfirmDelay is how long after seeing a change the page is fetched
+	// again to confirm it; 0 records changes from a single fetch.
+	ConfirmDelay time.Duration
+	Logger       *slog.Logger     // nil discards logs
+	Now          func() time.Time // nil means time.Now
 }
 
 // NewChecker returns a Checker that fetches with f and records in s.
 func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
-	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, logger: opts.Logger, now: opts.Now}
+	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, logger: opts.Logger, now: opts.Now}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -84,24 +89,100 @@ func ExtractOptions(w, defaults store.Extraction) extract.Options {
 	}
 }
 
-// Check checks one watch and records the outcome. The returned error is
-// non-nil only when the outcome could not be recorded (the store failed or
-// ctx was cancelled); a failed fetch is a recorded Result with Outcome error.
+// attempt is a check in progress: what it found so far and what it will
+// record.
+type attempt struct {
+	w       store.Watch
+	started time.Time
+	res     Result
+	rec     store.CheckResult
+	confirm *confirmation // set while a change waits for its confirming fetch
+}
+
+// confirmation is what a confirming fetch compares with.
+type confirmation struct {
+	due      time.Time
+	ex       *extract.Extractor
+	bodyHash string // raw body of the fetch that saw the change
+	textHash string // its canonical text
+}
+
+// Check checks one watch and records the outcome. When the watch's change
+// needs confirming, Check waits for the confirmation delay and fetches the
+// page again before recording. The returned error is non-nil only when the
+// outcome could not be recorded (the store failed or ctx was cancelled); a
+// failed fetch is a recorded Result with Outcome error.
 func (c *Checker) Check(ctx context.Context, w store.Watch) (Result, error) {
+	a := c.start(ctx, w)
+	if a.confirm != nil {
+		t := time.NewTimer(time.Until(a.confirm.due))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+			c.confirmChange(ctx, a)
+		}
+	}
+	return c.record(ctx, a)
+}
+
+// start runs a check up to the point where it can be recorded, or where a
+// change waits for confirmation.
+func (c *Checker) start(ctx context.Context, w store.Watch) *attempt {
+	a := &attempt{w: w, started: c.now()}
+	a.res, a.rec, a.confirm = c.run(ctx, w)
+	if a.confirm != nil {
+		a.confirm.due = c.now().Add(c.confirmDelay)
+	}
+	return a
+}
+
+// confirmChange fetches the page of a change again, bypassing caches, and
+// keeps the change only if the same text comes back. A change that does not
+// reproduce (an A/B test, a half-published edit, a flaky CDN node) is
+// recorded as flapping, with no revision.
+func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
+	cf := a.confirm
+	a.confirm = nil
+	page, err := c.fetcher.Fetch(ctx, FetchRequest{URL: a.w.URL, NoCache: true})
+	if err != nil {
+		a.res.Outcome, a.res.Err, a.res.Change, a.res.Class, a.res.Summary = store.OutcomeError, fmt.Errorf("confirm change: %w", err), nil, "", ""
+		a.rec.Revision = nil
+		var fe *FetchError
+		if errors.As(err, &fe) {
+			a.rec.HTTPStatus = fe.Status
+		}
+		return
+	}
+	if page.BodyHash == cf.bodyHash {
+		return // the same bytes: the same text
+	}
+	doc, err := cf.ex.Extract(extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	if err == nil && textHash(doc.Canonical()) == cf.textHash {
+		return
+	}
+	a.res.Outcome, a.res.Change, a.res.Class, a.res.Summary, a.res.Revision = store.OutcomeFlapping, nil, "", "", a.w.State.Revisions
+	a.rec.Revision = nil
+}
+
+// record stores an attempt's outcome and logs it.
+func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
+	w, res, rec := a.w, a.res, a.rec
 	log := c.logger.With("watch", watchLabel(w), "url", w.URL)
-	started := c.now()
-	res, rec := c.run(ctx, w)
 	if ctx.Err() != nil {
 		// A check cut short by shutdown is not a failure of the page:
 		// record nothing, so it runs again next time.
 		return res, fmt.Errorf("check %s: %w", w.URL, context.Cause(ctx))
 	}
 	rec.WatchID = w.ID
-	rec.StartedAt = started
-	rec.Duration = c.now().Sub(started)
+	rec.StartedAt = a.started
+	rec.Duration = c.now().Sub(a.started)
 	rec.Outcome = res.Outcome
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
+	}
+	if res.Outcome == store.OutcomeFlapping {
+		rec.ETag, rec.LastModified, rec.BodyHash = "", "", ""
 	}
 	chk, err := c.store.RecordCheck(ctx, rec)
 	if err != nil {
@@ -114,21 +195,24 @@ func (c *Checker) Check(ctx context.Context, w store.Watch) (Result, error) {
 	case store.OutcomeError:
 		log.Info("check failed", "status", rec.HTTPStatus, "duration_ms", rec.Duration.Milliseconds(), "error", rec.Error)
 	case store.OutcomeChanged, store.OutcomeNew:
-		log.Info("new revision", "outcome", res.Outcome, "revision", res.Revision, "summary", res.Summary, "duration_ms", rec.Duration.Milliseconds())
+		log.Info("new revision", "outcome", res.Outcome, "revision", res.Revision, "class", string(res.Class), "summary", res.Summary, "duration_ms", rec.Duration.Milliseconds())
+	case store.OutcomeFlapping:
+		log.Info("change did not reproduce", "outcome", res.Outcome, "duration_ms", rec.Duration.Milliseconds())
 	default:
 		log.Debug("checked", "outcome", res.Outcome, "duration_ms", rec.Duration.Milliseconds())
 	}
 	return res, nil
 }
 
-// run does the work of a check without recording it.
-func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckResult) {
+// run does the work of a check without recording it. A change that needs
+// confirming comes back with what to confirm it against.
+func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckResult, *confirmation) {
 	res := Result{Watch: w, Revision: w.State.Revisions}
 	var rec store.CheckResult
-	fail := func(err error) (Result, store.CheckResult) {
+	fail := func(err error) (Result, store.CheckResult, *confirmation) {
 		res.Outcome = store.OutcomeError
 		res.Err = err
-		return res, rec
+		return res, rec, nil
 	}
 
 	opts := ExtractOptions(w.Extract, c.defaults)
@@ -151,7 +235,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	rec.HTTPStatus = page.Status
 	if page.NotModified {
 		res.Outcome = store.OutcomeNotModified
-		return res, rec
+		return res, rec, nil
 	}
 	rec.ETag, rec.LastModified = page.ETag, page.LastModified
 	// The body hash only proves "same result" under the same settings, so
@@ -159,7 +243,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	rec.BodyHash = bodyKey(page.BodyHash, opts)
 	if w.State.Revisions > 0 && rec.BodyHash == w.State.BodyHash {
 		res.Outcome = store.OutcomeUnchanged
-		return res, rec
+		return res, rec, nil
 	}
 
 	doc, err := ex.Extract(extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
@@ -172,6 +256,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	}
 	hash := textHash(text)
 
+	var cf *confirmation
 	prev, err := c.store.LatestRevision(ctx, w.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -181,12 +266,16 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	case prev.ContentHash == hash:
 		res.Outcome = store.OutcomeUnchanged
 		res.Revision = prev.Seq
-		return res, rec
+		return res, rec, nil
 	default:
 		ch := diff.Compare(prev.Text, text)
 		res.Outcome = store.OutcomeChanged
 		res.Change = &ch
+		res.Class = diff.Classify(prev.Text, text, ch)
 		res.Summary = ch.Stats.String()
+		if c.confirmDelay > 0 && !w.SkipConfirm {
+			cf = &confirmation{ex: ex, bodyHash: page.BodyHash, textHash: hash}
+		}
 	}
 	docJSON, err := json.Marshal(doc)
 	if err != nil {
@@ -200,8 +289,9 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		HTTPStatus:  page.Status,
 		FinalURL:    page.FinalURL,
 		Summary:     res.Summary,
+		Class:       string(res.Class),
 	}
-	return res, rec
+	return res, rec, cf
 }
 
 func watchLabel(w store.Watch) string {

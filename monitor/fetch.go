@@ -54,6 +54,9 @@ type FetchRequest struct {
 	URL          string
 	ETag         string
 	LastModified string
+	// NoCache asks caches on the way for a fresh copy (Cache-Control:
+	// no-cache, Pragma: no-cache), as a confirming re-fetch does.
+	NoCache bool
 }
 
 // FetchResult is a fetched page.
@@ -325,6 +328,10 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (FetchResult, err
 	hdr.Set("Accept", accept)
 	if req.ETag != "" {
 		hdr.Set("If-None-Match", req.ETag)
+	}
+	if req.NoCache {
+		hdr.Set("Cache-Control", "no-cache")
+		hdr.Set("Pragma", "no-cache")
 	}
 	if req.LastModified != "" {
 		hdr.Set("If-Modified-Since", req.LastModified)

@@ -42,10 +42,11 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 	for _, cw := range cfg.Watches {
 		declared[cw.URL] = true
 		want := store.Watch{
-			URL:    cw.URL,
-			Name:   cw.Name,
-			Tags:   cw.Tags,
-			Source: store.SourceConfig,
+			URL:         cw.URL,
+			Name:        cw.Name,
+			Tags:        cw.Tags,
+			Source:      store.SourceConfig,
+			SkipConfirm: cw.Confirm != nil && !*cw.Confirm,
 			Extract: store.Extraction{
 				Mode:    cw.Mode,
 				Select:  cw.Select,
@@ -82,7 +83,7 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 }
 
 func sameSettings(a, b store.Watch) bool {
-	return a.URL == b.URL && a.Name == b.Name && a.Source == b.Source &&
+	return a.URL == b.URL && a.Name == b.Name && a.Source == b.Source && a.SkipConfirm == b.SkipConfirm &&
 		slices.Equal(a.Tags, b.Tags) &&
 		a.Extract.Mode == b.Extract.Mode &&
 		slices.Equal(a.Extract.Select, b.Extract.Select) &&

@@ -1,0 +1,147 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redlinehq/redline/store"
+)
+
+// abSite serves, per path, one of two versions of a page; what each request
+// gets is decided by a function of the path and how many requests that path
+// has had. It logs every request.
+type abSite struct {
+	mu    sync.Mutex
+	n     map[string]int
+	log   []string // "path nocache" per request, in order
+	serve func(path string, n int) string
+}
+
+func (s *abSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.n[r.URL.Path]++
+	n := s.n[r.URL.Path]
+	s.log = append(s.log, fmt.Sprintf("%s %v", r.URL.Path, r.Header.Get("Cache-Control") == "no-cache"))
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, `<html><body><div id="x"><p>%s</p></div></body></html>`, s.serve(r.URL.Path, n))
+}
+
+func (s *abSite) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+func confirmingChecker(t *testing.T, s store.Store, delay time.Duration) *Checker {
+	t.Helper()
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewChecker(s, f, CheckerOptions{ConfirmDelay: delay})
+}
+
+func TestConfirmation(t *testing.T) {
+	t.Parallel()
+	site := &abSite{n: map[string]int{}, serve: func(path string, n int) string {
+		switch {
+		case path == "/ab" && n%2 == 0: // an A/B test: every other response differs
+			return "Version B of the page, shown to half the readers."
+		case path == "/edited" && n > 1: // a real, lasting edit
+			return "The edited text of the page, as it now stands."
+		}
+		return "Version A of the page, shown to everyone at first."
+	}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := openStore(t)
+	c := confirmingChecker(t, s, 10*time.Millisecond)
+	sel := store.Extraction{Mode: "selector", Select: []string{"#x"}}
+
+	// A change that does not reproduce is flapping: no revision.
+	ab := addWatch(t, s, store.Watch{URL: srv.URL + "/ab", Extract: sel})
+	mustCheck(t, c, ab, store.OutcomeNew)
+	res := mustCheck(t, c, refresh(t, s, ab), store.OutcomeFlapping)
+	if res.Diff() != "" || res.Revision != 1 {
+		t.Errorf("flapping result: revision %d, diff %q", res.Revision, res.Diff())
+	}
+	if ab = refresh(t, s, ab); ab.State.Flaps != 1 || ab.State.Revisions != 1 {
+		t.Errorf("after a flap: %+v, want 1 flap and 1 revision", ab.State)
+	}
+
+	// A change that reproduces is recorded after a second, uncached fetch.
+	ed := addWatch(t, s, store.Watch{URL: srv.URL + "/edited", Extract: sel})
+	mustCheck(t, c, ed, store.OutcomeNew)
+	res = mustCheck(t, c, refresh(t, s, ed), store.OutcomeChanged)
+	if res.Revision != 2 || !strings.Contains(res.Diff(), "+The edited text") {
+		t.Errorf("confirmed change: revision %d, diff:\n%s", res.Revision, res.Diff())
+	}
+	var edReqs []string
+	for _, r := range site.requests() {
+		if strings.HasPrefix(r, "/edited ") {
+			edReqs = append(edReqs, r)
+		}
+	}
+	if want := []string{"/edited false", "/edited false", "/edited true"}; strings.Join(edReqs, ",") != strings.Join(want, ",") {
+		t.Errorf("requests for /edited = %q, want %q (the third one the confirming, uncached fetch)", edReqs, want)
+	}
+
+	// A watch that skips confirmation records from one fetch.
+	live := addWatch(t, s, store.Watch{URL: srv.URL + "/ab?live", Extract: sel, SkipConfirm: true})
+	mustCheck(t, c, live, store.OutcomeNew)
+	mustCheck(t, c, refresh(t, s, live), store.OutcomeChanged)
+}
+
+// TestCheckAllConfirmsWithoutHoldingWorkers: with one worker, the first
+// fetch of every watch comes before any confirming fetch, because a change
+// waiting for confirmation gives its worker back.
+func TestCheckAllConfirmsWithoutHoldingWorkers(t *testing.T) {
+	t.Parallel()
+	site := &abSite{n: map[string]int{}, serve: func(path string, n int) string {
+		if n > 1 {
+			return "Edited text of " + path
+		}
+		return "Original text of " + path
+	}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := openStore(t)
+	c := confirmingChecker(t, s, 200*time.Millisecond)
+	var ws []store.Watch
+	for i := range 4 {
+		ws = append(ws, addWatch(t, s, store.Watch{URL: fmt.Sprintf("%s/p%d", srv.URL, i), Extract: store.Extraction{Mode: "selector", Select: []string{"#x"}}}))
+	}
+	if err := c.CheckAll(context.Background(), ws, 1, func(Result) {}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range ws {
+		ws[i] = refresh(t, s, ws[i])
+	}
+	site.mu.Lock()
+	site.log = nil
+	site.mu.Unlock()
+	got := map[store.Outcome]int{}
+	if err := c.CheckAll(context.Background(), ws, 1, func(r Result) { got[r.Outcome]++ }); err != nil {
+		t.Fatal(err)
+	}
+	if got[store.OutcomeChanged] != 4 {
+		t.Fatalf("outcomes = %v, want 4 changed", got)
+	}
+	reqs := site.requests()
+	if len(reqs) != 8 {
+		t.Fatalf("requests = %q, want 8", reqs)
+	}
+	for i, r := range reqs {
+		if uncached := strings.HasSuffix(r, " true"); uncached != (i >= 4) {
+			t.Errorf("request %d = %q: want the 4 first fetches before the 4 confirmations; all: %q", i, r, reqs)
+			break
+		}
+	}
+}
