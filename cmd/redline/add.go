@@ -17,6 +17,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("add")
 	var (
 		name, mode, from           string
+		noConfirm                  bool
 		tags, sel, exclude, ignore stringList
 	)
 	fs.StringVar(&name, "name", "", "a short `name` for the watch (one URL only)")
@@ -25,6 +26,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	fs.Var(&sel, "select", "CSS `selector` whose text is watched (selector mode; repeatable)")
 	fs.Var(&exclude, "exclude", "CSS `selector` of elements to drop (repeatable)")
 	fs.Var(&ignore, "ignore", "`regexp`; matching lines are ignored (repeatable)")
+	fs.BoolVar(&noConfirm, "no-confirm", false, "record changes from one fetch, without the confirming second fetch")
 	fs.StringVar(&from, "from", "", "read URLs from `FILE`, one a line, # comments; - is stdin")
 	fs.Usage = func() {
 		fmt.Fprintln(a.err, "Usage: redline add URL... [flags]\n       redline add --from FILE [flags]\n\nWatch pages. Flags apply to every URL added.")
@@ -68,7 +70,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 			failed = true
 			continue
 		}
-		w, err := s.AddWatch(ctx, store.Watch{URL: u, Name: name, Tags: tags, Extract: ext, Source: store.SourceCLI})
+		w, err := s.AddWatch(ctx, store.Watch{URL: u, Name: name, Tags: tags, Extract: ext, Source: store.SourceCLI, SkipConfirm: noConfirm})
 		switch {
 		case errors.Is(err, store.ErrExists):
 			fmt.Fprintf(a.err, "redline add: %s is already watched\n", u)

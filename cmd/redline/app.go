@@ -335,7 +335,11 @@ func (a *app) newChecker(cfg *config.Config, s store.Store) (*monitor.Checker, e
 	if err != nil {
 		return nil, err
 	}
-	return monitor.NewChecker(s, f, monitor.CheckerOptions{Defaults: configDefaults(cfg), Logger: a.logger}), nil
+	return monitor.NewChecker(s, f, monitor.CheckerOptions{
+		Defaults:     configDefaults(cfg),
+		ConfirmDelay: cfg.Defaults.ConfirmDelay,
+		Logger:       a.logger,
+	}), nil
 }
 
 // openInput opens a file named on the command line, or standard input for

@@ -18,6 +18,8 @@ type checkLine struct {
 	Watch    string `json:"watch,omitempty"`
 	Status   string `json:"status"` // new, unchanged, changed or error
 	Revision int    `json:"revision,omitempty"`
+	Class    string `json:"class,omitempty"`    // what kind of edit a changed revision is
+	Flapping bool   `json:"flapping,omitempty"` // a change was seen but did not reproduce; nothing recorded
 	Diff     string `json:"diff,omitempty"`
 	Error    string `json:"error,omitempty"`
 }
@@ -96,7 +98,7 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	if format == "text" || isTerminal(a.err) {
 		fmt.Fprintf(a.err, "checked %d: %d new, %d changed, %d unchanged, %d failed\n", len(watches),
 			counts[store.OutcomeNew], counts[store.OutcomeChanged],
-			counts[store.OutcomeUnchanged]+counts[store.OutcomeNotModified], counts[store.OutcomeError])
+			counts[store.OutcomeUnchanged]+counts[store.OutcomeNotModified]+counts[store.OutcomeFlapping], counts[store.OutcomeError])
 	}
 	switch {
 	case counts[store.OutcomeError] > 0:
@@ -146,8 +148,10 @@ func resultLine(r monitor.Result) checkLine {
 	switch r.Outcome {
 	case store.OutcomeNotModified:
 		l.Status = string(store.OutcomeUnchanged)
+	case store.OutcomeFlapping:
+		l.Status, l.Flapping = string(store.OutcomeUnchanged), true
 	case store.OutcomeChanged:
-		l.Diff = r.Diff()
+		l.Diff, l.Class = r.Diff(), string(r.Class)
 	case store.OutcomeError:
 		l.Error = r.Err.Error()
 	}

@@ -149,8 +149,8 @@ func TestEditedArticle(t *testing.T) {
 			}
 			s.serve(200, testsite.France24(editedPage))
 			l := c.check(exitChanged)
-			if l.Status != "changed" || l.Revision != 2 {
-				t.Fatalf("check after edit = %+v, want changed revision 2", l)
+			if l.Status != "changed" || l.Revision != 2 || l.Class != "declared-update" {
+				t.Fatalf("check after edit = %+v, want changed revision 2, a declared update", l)
 			}
 			for _, want := range []string{
 				"-" + paras[3],
@@ -186,7 +186,7 @@ func TestEditedArticle(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("history: exit %d\n%s", code, errOut)
 			}
-			for _, want := range []string{"first capture", "paragraphs changed", "error", "HTTP 500"} {
+			for _, want := range []string{"first capture", "declared-update", "paragraphs changed", "error", "HTTP 500"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("history lacks %q:\n%s", want, out)
 				}
@@ -211,6 +211,14 @@ func TestEditedArticle(t *testing.T) {
 			code, out, _ = c.run("diff", "putin-obama", "1", "2", "--color", "always")
 			if code != exitOK || !strings.Contains(out, "\x1b[") || !strings.Contains(out, "on Wednesday") {
 				t.Errorf("diff --color always: exit %d, want a coloured diff with the edit:\n%q", code, out)
+			}
+
+			// The flagship case: a sentence changed and no date moved.
+			editedPage.Replace[6] = strings.Replace(paras[6], "Sunday", "Monday", 1)
+			s.serve(200, testsite.France24(editedPage))
+			if l := c.check(exitChanged); l.Status != "changed" || l.Revision != 3 || l.Class != "silent-edit" ||
+				!strings.Contains(l.Diff, "+"+editedPage.Replace[6]) || strings.Contains(l.Diff, "Updated:") {
+				t.Fatalf("check after a silent edit = %+v, want revision 3, a silent edit of paragraph 6 only", l)
 			}
 		})
 	}

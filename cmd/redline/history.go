@@ -24,6 +24,7 @@ type revisionJSON struct {
 	FinalURL   string    `json:"final_url"`
 	Hash       string    `json:"content_hash"`
 	Summary    string    `json:"summary,omitempty"`
+	Class      string    `json:"class,omitempty"`
 }
 
 type checkJSON struct {
@@ -75,12 +76,9 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	if format == "json" {
-		h := historyJSON{Watch: listEntry{ID: w.ID, URL: w.URL, Name: w.Name, Tags: w.Tags, Extract: w.Extract,
-			Source: w.Source, State: watchState(w), Revisions: w.State.Revisions, LastCheck: timePtr(w.State.LastCheckAt),
-			LastChange: timePtr(w.State.LastChangeAt), ConsecutiveErrors: w.State.ConsecutiveErrors, LastError: w.State.LastError},
-			Revisions: []revisionJSON{}, Checks: []checkJSON{}}
+		h := historyJSON{Watch: newListEntry(w), Revisions: []revisionJSON{}, Checks: []checkJSON{}}
 		for _, r := range revs {
-			h.Revisions = append(h.Revisions, revisionJSON{r.Seq, r.FetchedAt, r.HTTPStatus, r.FinalURL, r.ContentHash, r.Summary})
+			h.Revisions = append(h.Revisions, revisionJSON{r.Seq, r.FetchedAt, r.HTTPStatus, r.FinalURL, r.ContentHash, r.Summary, r.Class})
 		}
 		for _, c := range chks {
 			h.Checks = append(h.Checks, checkJSON{c.StartedAt, c.Duration.Milliseconds(), string(c.Outcome), c.HTTPStatus, c.RevisionSeq, c.Error})
@@ -95,13 +93,13 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 
 	fmt.Fprintf(a.out, "%s  (%s, %d revisions)\n\n", w.URL, watchState(w), len(revs))
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REV\tFETCHED\tHTTP\tCHANGE")
+	fmt.Fprintln(tw, "REV\tFETCHED\tHTTP\tKIND\tCHANGE")
 	for _, r := range revs {
 		summary := r.Summary
 		if r.Seq == 1 {
 			summary = "first capture"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\n", r.Seq, when(r.FetchedAt), r.HTTPStatus, dash(summary))
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", r.Seq, when(r.FetchedAt), r.HTTPStatus, dash(r.Class), dash(summary))
 	}
 	if err := tw.Flush(); err != nil {
 		return a.fail(err)

@@ -24,6 +24,8 @@ type listEntry struct {
 	LastCheck         *time.Time       `json:"last_check,omitempty"`
 	LastChange        *time.Time       `json:"last_change,omitempty"`
 	ConsecutiveErrors int              `json:"consecutive_errors,omitempty"`
+	Flaps             int              `json:"flaps,omitempty"`
+	SkipConfirm       bool             `json:"skip_confirm,omitempty"`
 	LastError         string           `json:"last_error,omitempty"`
 }
 
@@ -58,12 +60,7 @@ func runList(ctx context.Context, a *app, args []string) int {
 	if format == "json" {
 		entries := make([]listEntry, 0, len(ws))
 		for _, w := range ws {
-			entries = append(entries, listEntry{
-				ID: w.ID, URL: w.URL, Name: w.Name, Tags: w.Tags, Extract: w.Extract, Source: w.Source,
-				State: watchState(w), Revisions: w.State.Revisions,
-				LastCheck: timePtr(w.State.LastCheckAt), LastChange: timePtr(w.State.LastChangeAt),
-				ConsecutiveErrors: w.State.ConsecutiveErrors, LastError: w.State.LastError,
-			})
+			entries = append(entries, newListEntry(w))
 		}
 		enc := json.NewEncoder(a.out)
 		enc.SetIndent("", "  ")
@@ -86,6 +83,16 @@ func runList(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	return exitOK
+}
+
+func newListEntry(w store.Watch) listEntry {
+	return listEntry{
+		ID: w.ID, URL: w.URL, Name: w.Name, Tags: w.Tags, Extract: w.Extract, Source: w.Source,
+		State: watchState(w), Revisions: w.State.Revisions,
+		LastCheck: timePtr(w.State.LastCheckAt), LastChange: timePtr(w.State.LastChangeAt),
+		ConsecutiveErrors: w.State.ConsecutiveErrors, LastError: w.State.LastError,
+		Flaps: w.State.Flaps, SkipConfirm: w.SkipConfirm,
+	}
 }
 
 // watchState summarises a watch's health in a word.

@@ -31,9 +31,11 @@ func printResult(w io.Writer, r monitor.Result, color bool) error {
 	case store.OutcomeNew:
 		line = fmt.Sprintf("new        %s  revision %d", r.Watch.URL, r.Revision)
 	case store.OutcomeChanged:
-		line = fmt.Sprintf("changed    %s  revision %d: %s", r.Watch.URL, r.Revision, r.Summary)
+		line = fmt.Sprintf("changed    %s  revision %d, %s: %s", r.Watch.URL, r.Revision, r.Class, r.Summary)
 	case store.OutcomeError:
 		line = fmt.Sprintf("error      %s  %v", r.Watch.URL, r.Err)
+	case store.OutcomeFlapping:
+		line = fmt.Sprintf("flapping   %s  a change did not reproduce on a second fetch; not recorded", r.Watch.URL)
 	default:
 		line = fmt.Sprintf("unchanged  %s", r.Watch.URL)
 	}
