@@ -19,6 +19,9 @@ import (
 // filtered once more (see boilerplate.go).
 func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 	pm := readMeta(root)
+	// What surrounds the headline (standfirst, correction boxes) is read
+	// before boilerplate removal, which may take it away.
+	sr := readSurroundings(root, pm.headline(""))
 	removeBoilerplate(root)
 
 	opts := trafilatura.Options{
@@ -62,9 +65,35 @@ func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 		Byline: pm.byline(tm.Author),
 		Lang:   pm.language(tm.Language),
 	}
-	d.Published, d.Updated = pm.dates()
+	dt := pm.dates()
+	d.Published, d.Updated = dt.published, dt.updated
+	d.PublishedText, d.UpdatedText = normalizeText(dt.publishedText), normalizeText(dt.updatedText)
 	d.Paragraphs = filterBody(body, d)
+	d.Description = pm.description(sr.standfirst, d.Title, d.Paragraphs)
+	d.CanonicalURL = normalizeText(pm.canonicalURL(pageURL))
+	d.Notes = mergeNotes(bodyNotes(d.Paragraphs), sr.notes)
 	return d
+}
+
+// mergeNotes returns the body's notes, then those found outside it that
+// are not among them (case aside).
+func mergeNotes(body, outside []string) []string {
+	seen := make(map[string]bool, len(body))
+	out := make([]string, 0, len(body)+len(outside))
+	for _, n := range body {
+		seen[strings.ToLower(n)] = true
+		out = append(out, n)
+	}
+	for _, n := range outside {
+		if n = normalizeText(n); n != "" && !seen[strings.ToLower(n)] {
+			seen[strings.ToLower(n)] = true
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // minBody is the body length, in runes, under which extraction is retried
@@ -102,41 +131,64 @@ func (pm pageMeta) language(detected string) string {
 }
 
 // dates returns the published and updated dates, each from the first
-// source that has one: visible lines, JSON-LD, meta tags, <time>.
-func (pm pageMeta) dates() (published, updated string) {
-	var linePub, lineMod string
+// source that has one: visible lines, JSON-LD, meta tags, <time>; with the
+// text each was read from.
+func (pm pageMeta) dates() dateStamp {
+	mf := pm.monthFirst()
+	var line dateStamp
 	for _, l := range pm.lines {
-		if p, u, ok := dateLine(l); ok {
-			if linePub == "" {
-				linePub = p
+		if st, ok := readDateLine(l, mf); ok {
+			if line.published == "" {
+				line.published, line.publishedText = st.published, st.publishedText
 			}
-			if lineMod == "" {
-				lineMod = u
+			if line.updated == "" {
+				line.updated, line.updatedText = st.updated, st.updatedText
 			}
 		}
 	}
 	// What the reader sees comes first: a visible "Latest update : …" line
 	// is the page's own account of its edits, while structured data is
 	// often stale or regenerated with the page.
-	published = firstDate(linePub, pm.ld.published,
-		pm.first("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
-			"publish-date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date", "parsely-pub-date",
-			"sailthru.date", "date", "article.published", "cxenseparse:recs:publishtime"),
-		pm.timePub)
-	updated = firstDate(lineMod, pm.ld.modified,
-		pm.first("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
-			"dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated"),
-		pm.timeMod)
-	return published, updated
+	var st dateStamp
+	st.published, st.publishedText = line.published, line.publishedText
+	if st.published == "" {
+		st.published, st.publishedText = firstDate(mf, pm.ld.published,
+			pm.first("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+				"publish-date", "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date", "parsely-pub-date",
+				"sailthru.date", "date", "article.published", "cxenseparse:recs:publishtime"),
+			pm.timePub)
+	}
+	st.updated, st.updatedText = line.updated, line.updatedText
+	if st.updated == "" {
+		st.updated, st.updatedText = firstDate(mf, pm.ld.modified,
+			pm.first("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+				"dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated"),
+			pm.timeMod)
+	}
+	return st
 }
 
-func firstDate(candidates ...string) string {
-	for _, c := range candidates {
-		if v := normalizeDate(c); v != "" {
-			return v
+// monthFirst reports whether the page's declared language names a region
+// that writes numeric dates month first (see monthFirstRegions). The
+// language is looked for as in language, detection aside.
+func (pm pageMeta) monthFirst() bool {
+	for _, l := range []string{pm.lang, pm.ld.lang, pm.first("og:locale", "content-language", "language", "dc.language")} {
+		if l = strings.TrimSpace(l); l != "" {
+			return monthFirst(l)
 		}
 	}
-	return ""
+	return false
+}
+
+// firstDate returns the first candidate that is a date, normalised, and
+// the candidate as written.
+func firstDate(monthFirst bool, candidates ...string) (date, text string) {
+	for _, c := range candidates {
+		if v := parseDate(c, monthFirst); v != "" {
+			return v, c
+		}
+	}
+	return "", ""
 }
 
 // filterBody drops the paragraphs of the extracted body that are not

@@ -7,12 +7,26 @@ import (
 	"time"
 )
 
-// Dates come, in order of preference, from JSON-LD (datePublished,
-// dateModified), from meta tags, from visible lines such as "Latest update :
-// 2014-03-29" or "Mis à jour le 3 mars 2020", and from <time> elements
+// Dates come, in order of preference, from visible lines such as "Latest
+// update : 2014-03-29" or "Mis à jour le 3 mars 2020", from JSON-LD
+// (datePublished, dateModified), from meta tags, and from <time> elements
 // marked as the publication date. They are normalised to 2006-01-02 when
-// only the day is known and to RFC 3339 when a time is known; a time given
-// without an offset is taken as UTC.
+// only the day is known and to RFC 3339 when a time is known. The text the
+// date was read from is kept beside it (Document.PublishedText,
+// UpdatedText), so a reader can always see what the page said.
+//
+// Time zones. A numeric offset ("+01:00", "+0100", "GMT+1", "UTC-05:00") is
+// kept. A zone abbreviation is looked up in zoneOffsets, a fixed table
+// (never the machine's local zone, so that the result does not depend on
+// where redline runs): "10:00 EDT" is 10:00-04:00. A time given without
+// any zone, or with an abbreviation the table does not know, is taken as
+// UTC: a guess, which may be hours off for a page that writes local time;
+// the original text is in PublishedText/UpdatedText.
+//
+// Day and month. "03/04/2014" is read month first when the page declares a
+// region that writes dates that way (en-US, es-US, en-PH, …: see
+// monthFirstRegions) and day first otherwise, including for a bare "en";
+// a reading that cannot be a date (month 13 and over) is swapped.
 
 // isoLayouts are tried, in order, on machine-readable dates.
 var isoLayouts = []struct {
@@ -76,22 +90,57 @@ var (
 	reMDYName = regexp.MustCompile(`(?i)\b(\pL{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
 	reYMD     = regexp.MustCompile(`\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
 	reDMY     = regexp.MustCompile(`\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b`)
-	reClock   = regexp.MustCompile(`(?i)\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?`)
+	reClock   = regexp.MustCompile(`(?i)\b(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?` +
+		// an optional zone: "GMT+1", "UTC-05:00", "+0100", "EDT", "(CET)"
+		`(?:\s*\(?(?:(?:utc|gmt)\s*([+-]\d{1,2}(?::?\d{2})?)|([+-]\d{2}:?\d{2})|([a-z]{1,5}))\b)?`)
 )
 
-// normalizeDate parses a date in any of the forms above and returns it in
-// canonical form, or "" when s holds no recognisable date.
-func normalizeDate(s string) string {
+// normalizeDate parses a date in any of the forms above, day first, and
+// returns it in canonical form, or "" when s holds no recognisable date.
+func normalizeDate(s string) string { return parseDate(s, false) }
+
+// parseDate is normalizeDate; monthFirst reads "03/04/2014" as March 4.
+func parseDate(s string, monthFirst bool) string {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 200 {
 		return ""
 	}
 	for _, l := range isoLayouts {
-		if t, err := time.Parse(l.layout, s); err == nil {
-			return formatDate(t, l.clock)
+		// In UTC, not time.Local: a zone abbreviation must not be
+		// resolved by the machine's own zone.
+		if t, err := time.ParseInLocation(l.layout, s, time.UTC); err == nil {
+			return formatDate(knownZone(t), l.clock)
 		}
 	}
-	return textualDate(s)
+	return textualDate(s, monthFirst)
+}
+
+// zoneOffsets are the zone abbreviations redline understands, with their
+// offset from UTC in hours. Ambiguous ones take their most common meaning
+// on news sites (CST is US Central); IST (India, Israel, Ireland) is left
+// out and, like any abbreviation not listed, read as UTC.
+var zoneOffsets = map[string]float64{
+	"UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0,
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+	"PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
+	"AST": -4, "ADT": -3, "NST": -3.5, "NDT": -2.5,
+	"BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3,
+	"SGT": 8, "HKT": 8, "JST": 9, "KST": 9,
+	"AWST": 8, "ACST": 9.5, "ACDT": 10.5, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}
+
+// knownZone gives a time parsed with an unknown zone abbreviation (which
+// time.Parse records with offset zero) the offset of zoneOffsets.
+func knownZone(t time.Time) time.Time {
+	name, off := t.Zone()
+	if off != 0 || name == "" || name == "UTC" {
+		return t
+	}
+	if h, ok := zoneOffsets[strings.ToUpper(name)]; ok && h != 0 {
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(),
+			time.FixedZone(strings.ToUpper(name), int(h*3600)))
+	}
+	return t
 }
 
 func formatDate(t time.Time, clock bool) string {
@@ -104,8 +153,9 @@ func formatDate(t time.Time, clock bool) string {
 	return t.Format(time.RFC3339)
 }
 
-// textualDate finds a human-written date (and an optional clock time) in s.
-func textualDate(s string) string {
+// textualDate finds a human-written date (and an optional clock time and
+// zone) in s.
+func textualDate(s string, monthFirst bool) string {
 	var y, mo, d int
 	var rest string // s without the date, where a clock time may follow
 	atoi := func(v string) int { n, _ := strconv.Atoi(v); return n }
@@ -119,8 +169,12 @@ func textualDate(s string) string {
 		mo, d, y = months[strings.ToLower(s[m[2]:m[3]])], atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])
 		rest = s[:m[0]] + " " + s[m[1]:]
 	} else if m := reDMY.FindStringSubmatchIndex(s); m != nil {
-		// Day first, unless that cannot be (03/29/2014).
+		// Day first (month first for monthFirst), unless that cannot be
+		// (03/29/2014).
 		d, mo, y = atoi(s[m[2]:m[3]]), atoi(s[m[4]:m[5]]), atoi(s[m[6]:m[7]])
+		if monthFirst {
+			d, mo = mo, d
+		}
 		if mo > 12 && d <= 12 {
 			d, mo = mo, d
 		}
@@ -148,10 +202,64 @@ func textualDate(s string) string {
 			}
 		}
 		if h < 24 && mi < 60 && sec < 60 {
-			return formatDate(t.Add(time.Duration(h)*time.Hour+time.Duration(mi)*time.Minute+time.Duration(sec)*time.Second), true)
+			return formatDate(time.Date(y, time.Month(mo), d, h, mi, sec, 0, clockZone(m[5], m[6], m[7])), true)
 		}
 	}
 	return formatDate(t, false)
+}
+
+// clockZone returns the zone written after a clock time: an offset after
+// UTC or GMT, a bare offset, or an abbreviation of zoneOffsets; UTC for
+// anything else.
+func clockZone(afterUTC, offset, abbr string) *time.Location {
+	if afterUTC == "" {
+		afterUTC = offset
+	}
+	if afterUTC != "" {
+		sign := 1
+		if afterUTC[0] == '-' {
+			sign = -1
+		}
+		digits := strings.ReplaceAll(afterUTC[1:], ":", "")
+		h, m := digits, ""
+		if len(digits) > 2 {
+			h, m = digits[:len(digits)-2], digits[len(digits)-2:]
+		}
+		hh, _ := strconv.Atoi(h)
+		mm, _ := strconv.Atoi(m)
+		if hh > 14 || mm > 59 {
+			return time.UTC
+		}
+		secs := sign * (hh*3600 + mm*60)
+		if secs == 0 {
+			return time.UTC
+		}
+		return time.FixedZone("", secs)
+	}
+	if h, ok := zoneOffsets[strings.ToUpper(abbr)]; ok && h != 0 {
+		return time.FixedZone(strings.ToUpper(abbr), int(h*3600))
+	}
+	return time.UTC
+}
+
+// monthFirstRegions write numeric dates month first (03/29/2014): the
+// United States and its territories, Micronesia, the Marshall Islands,
+// Palau and the Philippines.
+var monthFirstRegions = map[string]bool{
+	"us": true, "as": true, "gu": true, "mp": true, "pr": true, "um": true, "vi": true,
+	"fm": true, "mh": true, "pw": true, "ph": true,
+}
+
+// monthFirst reports whether a language tag ("en-US", "en_us", "es-419")
+// names a region of monthFirstRegions.
+func monthFirst(lang string) bool {
+	parts := strings.FieldsFunc(strings.ToLower(lang), func(r rune) bool { return r == '-' || r == '_' })
+	for _, p := range parts[min(1, len(parts)):] {
+		if len(p) == 2 && monthFirstRegions[p] {
+			return true
+		}
+	}
+	return false
 }
 
 // Visible date lines: a label, an optional separator, a date.
@@ -170,29 +278,43 @@ var (
 // returns the normalised dates it carries. Lines like "Published: 2 May
 // 2019 | Updated: 3 May 2019" are split at the separator.
 func dateLine(line string) (published, updated string, ok bool) {
+	st, ok := readDateLine(line, false)
+	return st.published, st.updated, ok
+}
+
+// dateStamp is what a visible date line says: the normalised dates and the
+// parts of the line they were read from ("Latest update : 2014-03-29").
+type dateStamp struct {
+	published, updated         string
+	publishedText, updatedText string
+}
+
+// readDateLine is dateLine, keeping the text of each date; monthFirst is
+// as for parseDate.
+func readDateLine(line string, monthFirst bool) (st dateStamp, ok bool) {
 	if len(line) > 160 {
-		return "", "", false
+		return dateStamp{}, false
 	}
 	for _, part := range splitStamp(line) {
 		if m := updatedLine.FindStringSubmatch(part); m != nil && len(m[1]) <= 50 {
-			if v := normalizeDate(m[1]); v != "" {
-				if updated == "" {
-					updated = v
+			if v := parseDate(m[1], monthFirst); v != "" {
+				if st.updated == "" {
+					st.updated, st.updatedText = v, part
 				}
 				continue
 			}
 		}
 		if m := publishedLine.FindStringSubmatch(part); m != nil && len(m[1]) <= 50 {
-			if v := normalizeDate(m[1]); v != "" {
-				if published == "" {
-					published = v
+			if v := parseDate(m[1], monthFirst); v != "" {
+				if st.published == "" {
+					st.published, st.publishedText = v, part
 				}
 				continue
 			}
 		}
-		return "", "", false
+		return dateStamp{}, false
 	}
-	return published, updated, published != "" || updated != ""
+	return st, st.published != "" || st.updated != ""
 }
 
 // splitStamp splits a metadata line at "|", "·" or "•".

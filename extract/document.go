@@ -4,12 +4,40 @@ import "strings"
 
 // Document is what the extractor sees in a page: the article's metadata and
 // its body paragraphs, in reading order, as plain text.
+//
+// Only Title, Byline, Published, Updated and Paragraphs are part of the
+// canonical text (see Canonical), the text that is compared; the other
+// fields are kept with the stored document and shown, but a change in
+// them alone is not a change of the page. Description, CanonicalURL,
+// PublishedText, UpdatedText and Notes are filled in article mode only.
 type Document struct {
-	Title      string   `json:"title,omitempty"`
-	Byline     string   `json:"byline,omitempty"`
-	Published  string   `json:"published,omitempty"` // as normalised by the extractor, e.g. "2014-03-29" or RFC 3339
-	Updated    string   `json:"updated,omitempty"`
-	Lang       string   `json:"lang,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Byline string `json:"byline,omitempty"`
+	// Published and Updated are as normalised by the extractor:
+	// "2014-03-29" when only the day is known, RFC 3339 when a time is. A
+	// time the page gives without a zone is taken as UTC (see
+	// PublishedText for what the page said).
+	Published string `json:"published,omitempty"`
+	Updated   string `json:"updated,omitempty"`
+	// PublishedText and UpdatedText are the text the dates were read from,
+	// white space folded: a visible line as shown ("Latest update :
+	// 2014-03-29"), or a JSON-LD, meta or <time datetime> value as written
+	// ("2014-03-29T10:23:00"). Empty when the date is.
+	PublishedText string `json:"published_text,omitempty"`
+	UpdatedText   string `json:"updated_text,omitempty"`
+	Lang          string `json:"lang,omitempty"`
+	// Description is the article's standfirst or summary, from its
+	// metadata (JSON-LD description, og:description, twitter:description,
+	// meta description) or a visible standfirst near the headline; omitted
+	// when it merely repeats the first paragraph.
+	Description string `json:"description,omitempty"`
+	// CanonicalURL is the page's <link rel=canonical>, else its og:url,
+	// resolved against Input.URL.
+	CanonicalURL string `json:"canonical_url,omitempty"`
+	// Notes are the correction and editor's notes of the article, one
+	// line each: body paragraphs that are notes (they stay in Paragraphs
+	// too) and notes found outside the body, near the article.
+	Notes      []string `json:"notes,omitempty"`
 	Paragraphs []string `json:"paragraphs"`
 }
 

@@ -2,7 +2,10 @@ package extract
 
 import (
 	"encoding/json"
+	nurl "net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -21,13 +24,15 @@ type pageMeta struct {
 	relAuthor string
 	timePub   string // <time itemprop=datePublished> or <time pubdate>
 	timeMod   string // <time itemprop=dateModified>
+	canonical string // the href of the first <link rel=canonical>
+	base      string // the href of the first <base>
 	lines     []string
 }
 
 // linkedData is the article object of the page's JSON-LD.
 type linkedData struct {
-	headline, published, modified, lang string
-	authors                             []string
+	headline, published, modified, lang, description string
+	authors                                          []string
 }
 
 // maxLineLen bounds the visible lines kept for date and byline detection.
@@ -81,6 +86,13 @@ func readMeta(root *html.Node) pageMeta {
 			if strings.EqualFold(attr(n, "rel"), "author") && pm.relAuthor == "" && tag(n) == atom.A {
 				pm.relAuthor = textOf(n)
 			}
+			if tag(n) == atom.Link && pm.canonical == "" && hasToken(attr(n, "rel"), "canonical") {
+				pm.canonical = strings.TrimSpace(attr(n, "href"))
+			}
+		case atom.Base:
+			if pm.base == "" {
+				pm.base = strings.TrimSpace(attr(n, "href"))
+			}
 		}
 		if pm.itemHead == "" && n.Type == html.ElementNode && strings.EqualFold(attr(n, "itemprop"), "headline") {
 			pm.itemHead = textOf(n)
@@ -99,6 +111,17 @@ func readMeta(root *html.Node) pageMeta {
 		}
 	}
 	return pm
+}
+
+// hasToken reports whether the space-separated list v holds tok, ignoring
+// case (rel="canonical", rel="Canonical alternate").
+func hasToken(v, tok string) bool {
+	for _, f := range strings.Fields(v) {
+		if strings.EqualFold(f, tok) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAttr(n *html.Node, key string) bool {
@@ -146,11 +169,12 @@ func parseLinkedData(src string) []linkedData {
 				return
 			}
 			out = append(out, linkedData{
-				headline:  str(x["headline"]),
-				published: str(x["datePublished"]),
-				modified:  str(x["dateModified"]),
-				lang:      str(x["inLanguage"]),
-				authors:   names(x["author"], 0),
+				headline:    str(x["headline"]),
+				published:   str(x["datePublished"]),
+				modified:    str(x["dateModified"]),
+				lang:        str(x["inLanguage"]),
+				description: str(x["description"]),
+				authors:     names(x["author"], 0),
 			})
 		}
 	}
@@ -173,6 +197,9 @@ func pickLinkedData(lds []linkedData) linkedData {
 		}
 		if ld.lang == "" {
 			ld.lang = x.lang
+		}
+		if ld.description == "" {
+			ld.description = x.description
 		}
 		if len(ld.authors) == 0 {
 			ld.authors = x.authors
@@ -325,4 +352,625 @@ func (pm pageMeta) siteNames() map[string]bool {
 		}
 	}
 	return names
+}
+
+// canonicalURL is the page's <link rel=canonical>, else its og:url,
+// resolved against the page's URL (and its <base href>, if any). When the
+// page URL is unknown a relative reference is returned as written; a URL
+// whose scheme is not http or https is dropped.
+func (pm pageMeta) canonicalURL(pageURL string) string {
+	ref := pm.canonical
+	if ref == "" {
+		ref = pm.first("og:url")
+	}
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := nurl.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	base, _ := nurl.Parse(strings.TrimSpace(pageURL))
+	if pm.base != "" {
+		if b, err := nurl.Parse(pm.base); err == nil {
+			if base != nil {
+				b = base.ResolveReference(b)
+			}
+			base = b
+		}
+	}
+	if base != nil && base.IsAbs() {
+		u = base.ResolveReference(u)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.String()
+	case "":
+		return ref // no page URL to resolve it against
+	}
+	return ""
+}
+
+// description picks the article's standfirst: the visible standfirst
+// when it agrees with a description the page declares (visible text wins,
+// as for the headline: metadata is often truncated or stale), else the
+// first declared one of JSON-LD description, og:description,
+// twitter:description and the description meta, else the visible one. A
+// description that repeats the headline or a site name is not one; a
+// description that is the first body paragraph (or a truncation of it,
+// ending in "…") is omitted.
+func (pm pageMeta) description(visible, headline string, body []string) string {
+	sites := pm.siteNames()
+	var declared []string
+	for _, v := range []string{pm.ld.description, pm.first("og:description"), pm.first("twitter:description"),
+		pm.first("description"), pm.first("dc.description", "dcterms.description")} {
+		v = plainText(v)
+		if v == "" || strings.EqualFold(v, headline) || sites[strings.ToLower(v)] {
+			continue
+		}
+		declared = append(declared, v)
+	}
+	visible = normalizeText(visible)
+	if strings.EqualFold(visible, headline) {
+		visible = ""
+	}
+	desc := ""
+	for _, d := range declared {
+		if visible != "" && sameHeadline(trimEllipsis(d), visible) {
+			desc = visible
+			break
+		}
+	}
+	switch {
+	case desc != "":
+	case len(declared) > 0:
+		desc = declared[0]
+	default:
+		desc = visible
+	}
+	if desc != "" && opensBody(desc, body) {
+		return ""
+	}
+	return desc
+}
+
+// opensBody reports whether desc merely repeats the opening of the body,
+// case aside: it is the first paragraph (or the first few, joined), or,
+// marked as cut with an ellipsis, a prefix of the body's text.
+func opensBody(desc string, body []string) bool {
+	d := strings.ToLower(desc)
+	t := trimEllipsis(d)
+	var b strings.Builder
+	for _, p := range body {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.ToLower(p))
+		if b.String() == d {
+			return true
+		}
+		if b.Len() >= len(d) {
+			break
+		}
+	}
+	return t != d && utf8.RuneCountInString(t) >= 20 && strings.HasPrefix(b.String(), t)
+}
+
+// trimEllipsis removes a trailing "…", "..." or "[…]" marking a cut.
+func trimEllipsis(s string) string {
+	t := strings.TrimSpace(s)
+	for _, suf := range []string{"[…]", "[...]", "(…)", "…", "..."} {
+		t = strings.TrimSpace(strings.TrimSuffix(t, suf))
+	}
+	return t
+}
+
+// plainText is s as one line of text; markup and character references,
+// which JSON-LD descriptions sometimes carry, are resolved.
+func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return normalizeText(s)
+	}
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(strings.NewReader(s), ctx)
+	if err != nil {
+		return normalizeText(html.UnescapeString(s))
+	}
+	parts := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		if n.Type == html.TextNode {
+			parts = append(parts, n.Data)
+		} else {
+			parts = append(parts, textOf(n))
+		}
+	}
+	return normalizeText(strings.Join(parts, " "))
+}
+
+// surroundings is what the page shows around its headline: a visible
+// standfirst and correction notes, wherever they are. They are read from
+// the whole page, before boilerplate is removed.
+type surroundings struct {
+	standfirst string
+	notes      []string
+}
+
+// Limits of the visible standfirst.
+const (
+	standfirstBefore = 10  // elements before the headline it may start at
+	standfirstAfter  = 40  // elements after the headline it may start at
+	maxStandfirst    = 600 // runes
+	maxOutsideNote   = 1500
+)
+
+// standfirstClasses mark a standfirst in a class, id or itemprop.
+var standfirstClasses = []string{"standfirst", "dek", "summary", "lede", "intro", "description"}
+
+// standfirstNot mark what only looks like one: a caption, a list.
+var standfirstNot = []string{"caption", "credit", "image", "photo", "media", "video", "figure", "list", "teaser", "related"}
+
+// noteClasses mark a correction box in a class or id ("_" read as "-").
+var noteClasses = []string{"correction", "clarification", "editors-note", "editor-note", "editorsnote", "editornote", "editor-s-note", "eds-note"}
+
+// readSurroundings finds the visible standfirst and the notes outside the
+// body. The anchor is the <h1> whose text is headline, else the element
+// marked itemprop=headline. The standfirst is the first element (by
+// distance in document order: up to 40 elements after the anchor, else up
+// to 10 before it) whose class, id or itemprop has a word that starts or
+// ends with one of standfirstClasses ("article__dek", "articleSummary",
+// itemprop=description), whose class and id name nothing of standfirstNot
+// ("image-description"), and that is short prose: at most two paragraphs,
+// 4 words or more, at most 600 runes, mostly not link text, not the
+// headline, not a date or credit line, not inside a <figure>, <nav>,
+// <aside>, <footer>, <form> or list. The notes are read from the
+// article's area: the nearest <article>, <main>, role=main or
+// role=article element around the anchor (the first <article> or <main>
+// of the page when there is no anchor, else the <body>), together with its
+// siblings when its parent is not the <body>. In that area, a note is an
+// element whose class or id names one (noteClasses) and that holds 5 words
+// or more of text, mostly not links, at most 1,500 runes; or a paragraph
+// that isNote recognises (its update labels aside, which count only at the
+// edges of the body).
+func readSurroundings(root *html.Node, headline string) surroundings {
+	var sr surroundings
+	anchor := headlineElement(root, headline)
+	area := articleArea(root, anchor)
+	if anchor != nil {
+		sr.standfirst = findStandfirst(root, anchor, headline)
+	}
+	if area == nil {
+		return sr
+	}
+	seen := map[string]bool{}
+	inBox := map[string]bool{} // the paragraphs of the boxes, seen as a whole
+	add := func(n string) {
+		if k := strings.ToLower(n); n != "" && !seen[k] {
+			seen[k] = true
+			sr.notes = append(sr.notes, n)
+		}
+	}
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth || n.Type != html.ElementNode || skipped[tag(n)] || isHidden(n) {
+			return
+		}
+		switch tag(n) {
+		case atom.Nav, atom.Form, atom.A, atom.Button:
+			return
+		}
+		if hasClass(n, noteClasses) {
+			for _, note := range boxNotes(n) {
+				add(note)
+			}
+			for _, p := range paragraphs(n) {
+				inBox[strings.ToLower(p)] = true
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	for _, n := range area {
+		walk(n, 0)
+		for _, p := range paragraphs(n) {
+			if !inBox[strings.ToLower(p)] && isNote(p, false) {
+				add(p)
+			}
+		}
+	}
+	return sr
+}
+
+// headlineElement is the first <h1> whose text is headline, else the first
+// element marked itemprop=headline, or nil.
+func headlineElement(root *html.Node, headline string) *html.Node {
+	var h1, item *html.Node
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth || h1 != nil {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if skipped[tag(n)] {
+				return
+			}
+			if tag(n) == atom.H1 && headline != "" && strings.EqualFold(textOf(n), headline) {
+				h1 = n
+				return
+			}
+			if item == nil && strings.EqualFold(attr(n, "itemprop"), "headline") {
+				item = n
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	if h1 != nil {
+		return h1
+	}
+	return item
+}
+
+// articleArea returns the elements where the article's notes are looked
+// for (see readSurroundings).
+func articleArea(root, anchor *html.Node) []*html.Node {
+	isArea := func(n *html.Node) bool {
+		switch tag(n) {
+		case atom.Article, atom.Main:
+			return true
+		}
+		r := strings.ToLower(attr(n, "role"))
+		return r == "main" || r == "article"
+	}
+	var box *html.Node
+	if anchor != nil {
+		for p := anchor.Parent; p != nil && p.Type == html.ElementNode; p = p.Parent {
+			if isArea(p) {
+				box = p
+				break
+			}
+		}
+	}
+	if box == nil {
+		if box = findElement(root, atom.Article); box == nil {
+			box = findElement(root, atom.Main)
+		}
+	}
+	if box == nil {
+		if b := findElement(root, atom.Body); b != nil {
+			return []*html.Node{b}
+		}
+		return nil
+	}
+	if p := box.Parent; p != nil && p.Type == html.ElementNode && tag(p) != atom.Body && tag(p) != atom.Html {
+		var out []*html.Node
+		for c := p.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return []*html.Node{box}
+}
+
+// findStandfirst returns the text of the visible standfirst near anchor,
+// or "".
+func findStandfirst(root, anchor *html.Node, headline string) string {
+	type cand struct {
+		at   int
+		text string
+	}
+	var before, after *cand
+	i, anchorAt := 0, -1
+	var walk func(n *html.Node, depth int, banned bool)
+	walk = func(n *html.Node, depth int, banned bool) {
+		if depth > maxDepth || n.Type != html.ElementNode && n.Type != html.DocumentNode {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if skipped[tag(n)] || isHidden(n) {
+				return
+			}
+			i++
+			switch tag(n) {
+			case atom.Figure, atom.Figcaption, atom.Nav, atom.Aside, atom.Footer, atom.Form, atom.Ul, atom.Ol:
+				banned = true
+			}
+			if n == anchor {
+				anchorAt = i
+				return // not inside the headline
+			}
+			if !banned && !contains(n, anchor) && hasClassWord(n, standfirstClasses) && !hasClass(n, standfirstNot) {
+				if t := standfirstText(n, headline); t != "" {
+					switch {
+					case anchorAt < 0:
+						before = &cand{i, t} // the last one before the anchor
+					case anchorAt >= 0 && after == nil && i-anchorAt <= standfirstAfter:
+						after = &cand{i, t}
+					}
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1, banned)
+			if after != nil {
+				return
+			}
+		}
+	}
+	walk(root, 0, false)
+	switch {
+	case after != nil:
+		return after.text
+	case before != nil && anchorAt >= 0 && anchorAt-before.at <= standfirstBefore:
+		return before.text
+	}
+	return ""
+}
+
+// standfirstText returns the text of a standfirst candidate, or "" when it
+// is not short prose.
+func standfirstText(n *html.Node, headline string) string {
+	ps := paragraphs(n)
+	if len(ps) == 0 || len(ps) > 2 {
+		return ""
+	}
+	t := strings.Join(ps, " ")
+	if utf8.RuneCountInString(t) > maxStandfirst || letterWords(t) < 4 || strings.EqualFold(t, headline) ||
+		linkRunes(n)*2 > utf8.RuneCountInString(t) {
+		return ""
+	}
+	if _, _, ok := dateLine(t); ok || visibleByline(t) != "" || isBareDate(t) {
+		return ""
+	}
+	return t
+}
+
+// boxNotes returns the notes of an element marked as a correction box: its
+// paragraphs that are notes, when two or more are, else all of its text as
+// one note (a heading such as "Correction" joined to what follows by a
+// colon).
+func boxNotes(n *html.Node) []string {
+	ps := paragraphs(n)
+	var notes []string
+	for _, p := range ps {
+		if isNote(p, false) {
+			notes = append(notes, p)
+		}
+	}
+	if len(notes) >= 2 {
+		return notes
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	t := ps[0]
+	if len(ps) > 1 {
+		sep := " "
+		if letterWords(ps[0]) <= 4 && !strings.ContainsAny(ps[0][len(ps[0])-1:], ".:!?—–-") {
+			sep = ": "
+		}
+		t += sep + strings.Join(ps[1:], " ")
+	}
+	if utf8.RuneCountInString(t) > maxOutsideNote || letterWords(t) < 5 || linkRunes(n)*2 > utf8.RuneCountInString(t) {
+		return nil
+	}
+	return []string{t}
+}
+
+// hasClass reports whether n's class or id contains one of names,
+// lower-cased, "_" read as "-".
+func hasClass(n *html.Node, names []string) bool {
+	v := attr(n, "class") + " " + attr(n, "id")
+	if strings.TrimSpace(v) == "" {
+		return false
+	}
+	v = strings.ReplaceAll(strings.ToLower(v), "_", "-")
+	for _, name := range names {
+		if strings.Contains(v, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasClassWord reports whether a word of n's class, id or itemprop (split
+// at anything but letters and digits, lower-cased) starts or ends with one
+// of names: "article__dek" and "articleDek" name a dek, "sidekick" does not.
+func hasClassWord(n *html.Node, names []string) bool {
+	v := strings.ToLower(attr(n, "class") + " " + attr(n, "id") + " " + attr(n, "itemprop"))
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		for _, name := range names {
+			if strings.HasPrefix(w, name) || strings.HasSuffix(w, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// contains reports whether n is an ancestor of m (or m itself).
+func contains(n, m *html.Node) bool {
+	for ; m != nil; m = m.Parent {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// linkRunes counts the runes of visible text inside links under n.
+func linkRunes(n *html.Node) int {
+	total := 0
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth {
+			return
+		}
+		if n.Type == html.ElementNode && tag(n) == atom.A {
+			total += utf8.RuneCountInString(textOf(n))
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return total
+}
+
+// Correction notes. The rules are those of diff.Classify (diff/classify.go:
+// noteLabels, updateLabels, notePhrases, labelled), restated here because
+// extract may not import diff; TestNoteRulesMatchDiff checks that the two
+// agree.
+
+// noteLabels start a correction note when followed by a colon or a dash;
+// lower case, apostrophes as "'".
+var noteLabels = []string{
+	"correction", "corrections", "clarification", "clarifications",
+	"editor's note", "editors' note", "editors note", "editor note", "note from the editor",
+	"erratum", "errata",
+	// French
+	"rectificatif", "rectification", "correctif", "note de la rédaction",
+	// German
+	"korrektur", "berichtigung", "richtigstellung", "anmerkung der redaktion",
+	// Spanish
+	"corrección", "correcciones", "aclaración", "fe de errores", "fe de erratas",
+	"nota del editor", "nota de la redacción",
+	// Portuguese
+	"correção", "correções", "esclarecimento", "nota do editor",
+	"nota da redação", "nota da redacção",
+	// Italian
+	"correzione", "rettifica", "precisazione", "nota della redazione",
+}
+
+// updateLabels start a note only in the first or the last paragraph of
+// the body.
+var updateLabels = []string{
+	"update", "updates", "mise à jour", "aktualisierung", "actualización",
+	"atualização", "aggiornamento",
+}
+
+// notePhrases start a correction note on their own; lower case.
+var notePhrases = []string{
+	"an earlier version of this", "a previous version of this",
+	"this article was amended", "this article has been amended",
+	"this article was corrected", "this article has been corrected",
+	"this story was amended", "this story has been amended",
+	"this story was corrected", "this story has been corrected",
+}
+
+const (
+	noteMinWords = 3  // words (with a letter) after a note's label
+	maxNoteLead  = 60 // bytes between a label and its colon or dash
+)
+
+// isNote reports whether paragraph p is a correction note: once leading
+// punctuation is skipped, it starts with a phrase of notePhrases, or with
+// a label of noteLabels (of updateLabels too when atEdge, the paragraph
+// being the first or last of the body) followed by an optional "(…)", a
+// lead that is empty or starts with a comma or a digit, a colon or a dash,
+// and at least 3 words.
+func isNote(p string, atEdge bool) bool {
+	p = strings.TrimLeftFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(p) > 200 {
+		p = strings.ToValidUTF8(p[:200], "")
+	}
+	p = strings.ReplaceAll(strings.ToLower(p), "’", "'")
+	for _, ph := range notePhrases {
+		if strings.HasPrefix(p, ph) {
+			return true
+		}
+	}
+	for _, l := range noteLabels {
+		if labelled(p, l) {
+			return true
+		}
+	}
+	if atEdge {
+		for _, l := range updateLabels {
+			if labelled(p, l) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelled reports whether p is label, then optionally "(…)", then a lead
+// that is empty, starts with a comma or starts with a digit, then a colon
+// or a dash, then at least noteMinWords words.
+func labelled(p, label string) bool {
+	rest, ok := strings.CutPrefix(p, label)
+	if !ok {
+		return false
+	}
+	if r := strings.TrimLeft(rest, " "); strings.HasPrefix(r, "(") {
+		end := strings.IndexByte(r, ')')
+		if end < 0 || end > maxNoteLead {
+			return false
+		}
+		rest = r[end+1:]
+	}
+	at, size := -1, 0
+	for _, sep := range [...]string{":", "：", "—", "–", " - "} {
+		if i := strings.Index(rest, sep); i >= 0 && (at < 0 || i < at) {
+			at, size = i, len(sep)
+		}
+	}
+	if at < 0 || at > maxNoteLead {
+		return false
+	}
+	if lead := strings.TrimSpace(rest[:at]); lead != "" && lead[0] != ',' && (lead[0] < '0' || lead[0] > '9') {
+		return false
+	}
+	return letterWords(rest[at+size:]) >= noteMinWords
+}
+
+// letterWords counts the words of s that hold a letter, as the diff
+// package counts them: a word is a run of letters, digits and marks (an
+// apostrophe between letters stays inside it), or a single Han, Hiragana
+// or Katakana character.
+func letterWords(s string) int {
+	words, inWord, letter := 0, false, false
+	end := func() {
+		if inWord && letter {
+			words++
+		}
+		inWord, letter = false, false
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana):
+			end()
+			words++
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			inWord = true
+			letter = letter || unicode.IsLetter(r)
+		case (r == '\'' || r == '’') && inWord && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			// inside the word
+		default:
+			end()
+		}
+	}
+	end()
+	return words
+}
+
+// bodyNotes returns the paragraphs of the body that are correction notes.
+func bodyNotes(ps []string) []string {
+	var out []string
+	for i, p := range ps {
+		if isNote(p, i == 0 || i == len(ps)-1) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

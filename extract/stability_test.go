@@ -25,12 +25,15 @@ func france24Doc(t *testing.T, p testsite.France24Page) Document {
 func TestFrance24Document(t *testing.T) {
 	doc := france24Doc(t, testsite.France24Page{})
 	want := Document{
-		Title:      testsite.France24Headline,
-		Byline:     testsite.France24Byline,
-		Published:  testsite.France24Published,
-		Updated:    testsite.France24Published,
-		Lang:       "en",
-		Paragraphs: testsite.France24Paragraphs(),
+		Title:         testsite.France24Headline,
+		Byline:        testsite.France24Byline,
+		Published:     testsite.France24Published,
+		Updated:       testsite.France24Published,
+		PublishedText: "Date created : " + testsite.France24Published,
+		UpdatedText:   "Latest update : " + testsite.France24Published,
+		Lang:          "en",
+		CanonicalURL:  testsite.France24URL,
+		Paragraphs:    testsite.France24Paragraphs(),
 	}
 	if diff := cmp.Diff(want, doc); diff != "" {
 		t.Errorf("document (-want +got):\n%s", diff)
