@@ -13,6 +13,7 @@ const (
 	ModeText     = "text"     // all visible text of the page
 	ModeSelector = "selector" // the text of the elements matched by select
 	ModeRaw      = "raw"      // the response body as received
+	ModeJSON     = "json"     // a JSON body: its leaves, or the values at select's paths
 )
 
 // Config is a loaded, validated configuration file.

@@ -245,6 +245,30 @@ watches:
 			}),
 		},
 		{
+			name: "XPath selectors and json mode",
+			yaml: `defaults:
+  exclude: ['//div[@id="cookies"]']
+watches:
+  - url: https://shop.example/aeropress
+    mode: selector
+    select: ['//p[@class="price"]', '#stock', '(//li/@data-color)[1]', '(count(//li))']
+    exclude: ['./html/body/nav']
+  - url: https://status.example/api/v2/summary.json
+    mode: json
+    select: [status.indicator, 'components.#(status!="operational")#.name', 'a\.b|@reverse']
+  - url: https://status.example/api/v2/status.json
+    mode: json
+`,
+			want: withDefaults(func(c *Config) {
+				c.Defaults.Exclude = []string{`//div[@id="cookies"]`}
+				c.Watches = []Watch{
+					{URL: "https://shop.example/aeropress", Mode: ModeSelector, Select: []string{`//p[@class="price"]`, "#stock", `(//li/@data-color)[1]`, `(count(//li))`}, Exclude: []string{"./html/body/nav"}, Pos: pos(4, 5)},
+					{URL: "https://status.example/api/v2/summary.json", Mode: ModeJSON, Select: []string{"status.indicator", `components.#(status!="operational")#.name`, `a\.b|@reverse`}, Pos: pos(8, 5)},
+					{URL: "https://status.example/api/v2/status.json", Mode: ModeJSON, Pos: pos(11, 5)},
+				}
+			}),
+		},
+		{
 			name: "urls differing in path or query are distinct",
 			yaml: "watches:\n  - url: https://example.org/a\n  - url: https://example.org/a?b\n  - url: https://example.org/a#c\n  - url: http://example.org/a\n",
 			want: withDefaults(func(c *Config) {

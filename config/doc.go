@@ -15,7 +15,7 @@
 //
 //	db: ~/.local/share/redline/redline.db  # SQLite file or postgres:// DSN
 //	defaults:
-//	  mode: article                        # article | text | selector | raw
+//	  mode: article                        # article | text | selector | raw | json
 //	  timeout: 30s
 //	  max_body: 10MiB
 //	  user_agent: ""
@@ -48,8 +48,11 @@
 //   - mode: the extraction mode of watches that set none. Default article.
 //     One of: article (the main article: headline, byline, dates and body
 //     found automatically), text (all visible text), selector (the text of
-//     the elements matched by a watch's select) or raw (the body as
-//     received, for JSON, feeds, plain text).
+//     the elements matched by a watch's select), raw (the body as received,
+//     one paragraph per line, for feeds and plain text) or json (the body
+//     parsed as JSON: every leaf as a "path: value" line with keys sorted,
+//     so key order and white space are not changes, or the values at a
+//     watch's select paths).
 //   - timeout: the limit for one fetch, a Go duration such as 30s, 2m or
 //     1m30s (units ms, s, m, h). Must be positive. Default 30s.
 //   - max_body: the cap on a response body after decompression: a whole
@@ -60,8 +63,8 @@
 //     redline's own.
 //   - ignore: regular expressions (Go RE2 syntax) added to every watch's
 //     ignore list. Default none.
-//   - exclude: CSS selectors added to every watch's exclude list. Default
-//     none.
+//   - exclude: CSS selectors or XPath expressions (see select) added to
+//     every watch's exclude list. Default none.
 //   - confirm_delay: when a check sees a change, redline fetches the page
 //     again after this delay (with a cache-busting request) and records the
 //     revision only if the new text reproduces; otherwise the check counts
@@ -78,18 +81,29 @@
 //   - tags: labels for grouping and selecting watches; each non-empty,
 //     without spaces or commas, and not repeated.
 //   - mode: the extraction mode, as in defaults; defaults.mode when absent.
-//   - select: CSS selectors whose text is kept. Required in selector mode and
-//     only allowed there.
-//   - exclude: CSS selectors whose elements are dropped before extraction,
-//     after defaults.exclude.
+//   - select: in selector mode (where it is required), CSS selectors or XPath
+//     1.0 expressions whose text is kept: an entry that starts with "/",
+//     "./" or "(" is XPath ('//p[@class="price"]', '(//li)[1]',
+//     '//div[@id="stock"]/@data-qty'), any other CSS ("#stock, .price"). An
+//     XPath may select elements, text nodes or attributes. In json mode
+//     (where it is optional) gjson paths whose values are kept:
+//     "status.indicator", "data.items.#.title",
+//     'components.#(status!="operational")#.name'. Not allowed in the other
+//     modes.
+//   - exclude: CSS selectors or XPath expressions, as in select, whose
+//     elements are dropped before extraction, after defaults.exclude. Not
+//     allowed in raw and json modes, which have no HTML.
 //   - ignore: regular expressions; lines of the extracted text that match
 //     one are dropped before comparing, after defaults.ignore.
 //   - confirm: true or false; false records a change from one fetch,
 //     without the confirming second fetch (for pages that change every few
 //     seconds). Default true.
 //
-// Every selector must parse as a CSS selector group ("a, b" is one entry)
-// and every regular expression must compile; neither may be empty.
+// Every CSS selector must parse as a CSS selector group ("a, b" is one
+// entry), every XPath must compile (an XPath in exclude must select nodes,
+// not give a value such as count(…)), every JSON path must be well formed
+// (no empty component such as "a..b", closed brackets and strings, known
+// @modifiers) and every regular expression must compile; none may be empty.
 //
 // # Values
 //

@@ -129,8 +129,8 @@ func TestParseErrors(t *testing.T) {
 			name: "unknown mode",
 			yaml: "defaults:\n  mode: readability\nwatches:\n  - {url: 'https://a.example/', mode: html}\n",
 			want: []string{
-				`redline.yaml:2:9: defaults: mode: unknown mode "readability" (want article, text, selector or raw)`,
-				`redline.yaml:4:39: watches[0]: mode: unknown mode "html" (want article, text, selector or raw)`,
+				`redline.yaml:2:9: defaults: mode: unknown mode "readability" (want article, text, selector, raw or json)`,
+				`redline.yaml:4:39: watches[0]: mode: unknown mode "html" (want article, text, selector, raw or json)`,
 			},
 		},
 		{
@@ -167,7 +167,59 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "select outside selector mode",
 			yaml: "defaults:\n  mode: text\nwatches:\n  - url: https://a.example/\n    select: [main]\n",
-			want: []string{`redline.yaml:5:13: watches[0]: select: only used in selector mode (mode is "text")`},
+			want: []string{`redline.yaml:5:13: watches[0]: select: only used in selector and json modes (mode is "text")`},
+		},
+		{
+			name: "bad XPath",
+			yaml: `defaults:
+  exclude: ['//div[@class="ad"', '(count(//p))']
+watches:
+  - url: https://shop.example/aeropress
+    name: aeropress
+    mode: selector
+    select: ['//p[@class="price"]', '(//span[1]', './/div[nosuch()]']
+    exclude: ['  //aside[']
+`,
+			want: []string{
+				`redline.yaml:2:13: defaults: exclude: invalid XPath "//div[@class=\"ad\"": //div[@class="ad" has an invalid token`,
+				`redline.yaml:2:34: defaults: exclude: XPath "(count(//p))" gives a value, not nodes to remove`,
+				`redline.yaml:7:37: watch "aeropress": select: invalid XPath "(//span[1]": (//span[1] has an invalid token`,
+				`redline.yaml:7:51: watch "aeropress": select: invalid XPath ".//div[nosuch()]": not yet support this function nosuch()`,
+				`redline.yaml:8:15: watch "aeropress": exclude: invalid XPath "  //aside[": expression must evaluate to a node-set`,
+			},
+		},
+		{
+			name: "bad JSON paths",
+			yaml: `watches:
+  - url: https://status.example/api/v2/summary.json
+    name: status
+    mode: json
+    select:
+      - status.indicator
+      - status..indicator
+      - 'components.#(status!="operational"'
+      - data.@nosuch
+      - ""
+`,
+			want: []string{
+				`redline.yaml:7:9: watch "status": select: invalid JSON path "status..indicator": empty component at byte 7`,
+				`redline.yaml:8:9: watch "status": select: invalid JSON path "components.#(status!=\"operational\"": missing ')' at the end`,
+				`redline.yaml:9:9: watch "status": select: invalid JSON path "data.@nosuch": unknown modifier @nosuch`,
+				`redline.yaml:10:9: watch "status": select: invalid JSON path "": empty JSON path`,
+			},
+		},
+		{
+			name: "JSON paths are checked in json mode from the defaults, not as CSS",
+			yaml: "defaults:\n  mode: json\nwatches:\n  - url: https://a.example/\n    select: ['a[', 'a.']\n",
+			want: []string{`redline.yaml:5:20: watches[0]: select: invalid JSON path "a.": ends with an empty component`},
+		},
+		{
+			name: "exclude in json and raw modes",
+			yaml: "watches:\n  - url: https://a.example/\n    mode: json\n    exclude: [.ad]\n  - url: https://b.example/\n    mode: raw\n    exclude: [.ad]\n",
+			want: []string{
+				`redline.yaml:4:14: watches[0]: exclude: not used in json mode: it removes HTML elements`,
+				`redline.yaml:7:14: watches[1]: exclude: not used in raw mode: it removes HTML elements`,
+			},
 		},
 		{
 			name: "bad urls",
@@ -397,6 +449,44 @@ func TestParseSize(t *testing.T) {
 		}
 		if err != nil || got != tt.want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestCheckJSONPath mirrors the extract package's test of the same check,
+// of which checkJSONPath is a copy.
+func TestCheckJSONPath(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{
+		"status", "status.indicator", "data.items.#.title", "items.#", "items.0", "a*b?", `fav\.movie`,
+		`friends.#(last=="Murphy").first`, `friends.#(last=="Mu\"r(phy")#.first`, `friends.#(nets.#(=="fb"))#.first`,
+		`children|@reverse`, `children.@reverse.0`, `@this`, `@pretty:{"sortKeys":true}`, `@join:{"preserve":true}.a`,
+		`{name.first,age,"the_murphys":friends.#(last="Murphy")#.first}`, `[a,b].0`, `{a,"c":!true,"d":!"x.y"}`,
+		`items.#(a>1)|name`, `a:b`, `a(b`, `a\)b`, `a\]`,
+	} {
+		if err := checkJSONPath(p); err != nil {
+			t.Errorf("checkJSONPath(%q) = %v, want nil", p, err)
+		}
+	}
+	for p, want := range map[string]string{
+		"":               "empty JSON path",
+		" ":              "empty JSON path",
+		"a..b":           "empty component at byte 2",
+		"..#":            "empty component at byte 0",
+		"|a":             "empty component at byte 0",
+		"a|":             "ends with an empty component",
+		`a\`:             `ends with a lone escape \`,
+		`items.#(a=="x`:  "unterminated string at byte 11",
+		`items.#(a>1`:    "missing ')' at the end",
+		`items.#(a>1))`:  "unbalanced ')' at byte 12",
+		`[a,b}`:          "unexpected '}' at byte 4 (want ']')",
+		`a.@nosuch`:      "unknown modifier @nosuch",
+		`a.@`:            "unknown modifier @",
+		`@pretty:{"a":1`: "missing '}' at the end",
+		`{a,"c":!"x}`:    "unterminated string at byte 8",
+	} {
+		if err := checkJSONPath(p); err == nil || err.Error() != want {
+			t.Errorf("checkJSONPath(%q) = %v, want %s", p, err, want)
 		}
 	}
 }

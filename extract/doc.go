@@ -13,7 +13,15 @@
 // leading or trailing space, hence no newline inside a paragraph and never
 // two blank lines in a row; empty paragraphs are dropped. Dates are
 // "2006-01-02" when only the day is known and RFC 3339 when a time is known
-// (a time given without an offset is taken as UTC).
+// (a time given without an offset or a known zone abbreviation such as
+// EST or CET is taken as UTC).
+//
+// Besides the fields of the canonical text, article mode fills fields that
+// are stored with a revision but not compared: Description (the standfirst),
+// CanonicalURL, PublishedText and UpdatedText (the text each date was read
+// from, e.g. "Latest update : 2014-03-29") and Notes (correction and
+// editor's notes, in the body or next to it; notes in the body stay in the
+// paragraphs too, so they are compared).
 //
 // The goal is stability: two fetches of the same article give the same
 // canonical text even when the teasers, ad slots, generation stamps and
@@ -32,10 +40,13 @@
 //     <time itemprop=…>, rel=author links, and short visible lines such as
 //     "Latest update : 2014-03-29", "Date created : …", "Updated: …",
 //     "Mis à jour le …", "Aktualisiert am …", "Actualizado …", "By …",
-//     "Text by …". Each field takes the first source that has it, in the
-//     order JSON-LD, meta tags, visible lines, other markup. The headline is
-//     the <h1> that agrees with the declared headline, else the declared
-//     headline, else a lone <h1>, else <title> without its " - Site" suffix.
+//     "Text by …". Dates take the first source that has them in the order
+//     visible lines, JSON-LD, meta tags, <time>: what the reader sees comes
+//     first, since structured data is often stale or regenerated with every
+//     page. The headline is the first <h1> (other than a site-name banner)
+//     that agrees with a declared headline, else itemprop=headline, else the
+//     declared headline, else a lone <h1>, else <title> without its
+//     " - Site" suffix.
 //  2. Boilerplate elements are removed (boilerplate.go): script, style,
 //     nav; aside, footer and form unless they hold prose; elements whose
 //     class or id names an ad, teaser box or widget; boxes headed by a label
@@ -59,18 +70,83 @@
 // template, elements marked hidden or display:none), one paragraph per
 // block element, after removing Options.Exclude. Title is the <title>.
 //
-// selector: the text of the elements matching any of Options.Select, in
-// document order, one paragraph per block; an element inside another
-// matched element is not repeated. Exclude is applied first.
+// selector: the text of the elements matching any of Options.Select (CSS
+// selectors or XPath expressions, see below), in document order, one
+// paragraph per block; an element inside another matched element is not
+// repeated. Exclude is applied first.
 //
 // raw: the body as plain text, without HTML parsing (for text/plain, JSON,
 // CSV): each non-blank line is one paragraph, so runs of blank lines fold
 // away and Canonical separates lines with one blank line. Title is empty.
 //
+// json: the body is one JSON document (white space around it and a leading
+// byte order mark allowed); anything else, including an empty body or data
+// after the document, is an error naming the byte offset where parsing
+// failed. Title, byline, dates and language are empty. Numbers are kept as
+// written ("4.50" stays "4.50"). Options.Exclude does not apply.
+//
+// Without Options.Select, every leaf of the document is one paragraph,
+// "path: value", in a stable order: object keys sorted (byte order), array
+// elements by index. The path is the leaf's gjson path (keys joined with
+// ".", array indexes as numbers, the characters gjson treats specially
+// escaped with "\"), so it can be pasted into Select; the value is a
+// string's text, a number as written, true, false, null, or {} and [] for
+// an empty object or array; a document that is a lone scalar gives that
+// value alone. Key order and white space are thus never changes, and a
+// changed value changes exactly its line:
+//
+//	components.1.status: degraded_performance
+//	status.indicator: minor
+//
+// With Options.Select, each entry is a gjson path (github.com/tidwall/gjson
+// syntax: "status.indicator", "data.items.#.title", queries such as
+// `components.#(status!="operational")#.name`, modifiers such as
+// "@reverse"), and its result gives paragraphs, entry after entry: nothing
+// when it matches nothing; a string its text; a number or boolean its
+// literal; null "null"; an array one paragraph per element (a string
+// element its text, an object or array element compact JSON with sorted
+// keys, such as {"a":1,"b":[true]}); an object its "path: value" lines
+// relative to it, as for a whole document. If several keys of an object
+// have the same name, the whole-document form keeps the last and gjson
+// paths find the first.
+//
+// gjson accepts any string as a path (a bad one just matches nothing), so
+// New checks the syntax gjson documents: a path is not blank; no component
+// is empty (no leading or trailing "." or "|", none twice in a row, hence
+// no ".." JSON Lines prefix); a "\" escapes the next character and cannot
+// end the path; queries "#(…)", multipaths "[…]" and "{…}", and JSON
+// modifier arguments and literals are closed, with closed strings inside,
+// and a closing bracket outside them must be escaped; a component starting
+// with "@" names a modifier gjson knows. It then runs the path once on a
+// small document.
+//
 // Options.Ignore drops, in every mode, the paragraphs that any of its
 // regular expressions matches (unanchored: a match anywhere drops the
 // paragraph). It never applies to the headline, byline or dates: a date
 // bump is a change of its own, which the diff package classifies.
+//
+// # XPath selectors
+//
+// In Options.Select and Options.Exclude, an entry that starts (after white
+// space) with "/", "./" or "(" is an XPath 1.0 expression (antchfx/xpath,
+// evaluated from the document node of the x/net/html tree); any other entry
+// is a CSS selector group. No CSS selector can start so. New compiles every
+// entry and its error names the one that fails. In selector mode, an XPath
+// that selects elements is used exactly like a CSS selector; one that
+// selects text or comment nodes keeps each node's text as a paragraph, and
+// one that selects attributes keeps each attribute's value as a paragraph,
+// at its element's place in document order. Nothing is repeated: a text
+// node inside a kept element is not kept again; attribute values, never
+// part of an element's text, are kept even inside one. An expression that
+// gives a value instead of nodes ("(count(//li))", "(string(//@data-x))")
+// adds that value (a number as a plain decimal, a boolean as true or false)
+// after the document-ordered paragraphs, in Select order. In Exclude, an
+// XPath removes the elements, text and comment nodes it selects and the
+// attributes it selects from their elements; one that gives a value is an
+// error. Selectors and expressions apply in list order, each to the tree
+// the previous ones left. An XPath that fails while being evaluated on a
+// page (antchfx/xpath panics on a few, such as some comparisons of an
+// empty string with a number) makes Extract return an error naming it.
 //
 // # What is not done
 //
@@ -78,8 +154,10 @@
 // JavaScript rendering. No images, captions as such, or links. Comments
 // below an article are not extracted. Multi-page articles are not joined.
 // A page nested more than 512 elements deep cannot be parsed and is an
-// error; anything else, however broken, gives a Document, possibly with no
-// paragraphs, and the caller decides what an empty article means. Dates
-// given only relatively ("2 hours ago") are not resolved, and the day/month
-// order of "03/04/2014" is taken as day first.
+// error, as is, in json mode, a body that is not valid JSON, and an XPath
+// that fails on a page; anything else, however broken, gives a Document,
+// possibly with no paragraphs, and the caller decides what an empty
+// article means. Dates given only relatively ("2 hours ago") are not
+// resolved; "03/04/2014" is read day first, or month first when the page
+// declares a US-style locale (en-US, es-US, …).
 package extract

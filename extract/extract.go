@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"strings"
+	"slices"
 
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
@@ -19,18 +18,22 @@ const (
 	ModeText     Mode = "text"     // all visible text, one paragraph per block
 	ModeSelector Mode = "selector" // the text of the elements matching Options.Select
 	ModeRaw      Mode = "raw"      // the body as plain text, one paragraph per line
+	ModeJSON     Mode = "json"     // the body as JSON: the values at Options.Select, or every leaf
 )
 
 // Options configures an Extractor. The zero value extracts the article.
 type Options struct {
 	// Mode is the extraction mode; "" means ModeArticle.
 	Mode Mode
-	// Select lists CSS selectors; in selector mode the text of the matching
-	// elements is kept, in document order. Required in selector mode, and
-	// rejected in the other modes.
+	// Select lists, in selector mode, CSS selectors and XPath 1.0
+	// expressions (an entry starting with "/", "./" or "(" is XPath); the
+	// text of the matching elements is kept, in document order. In json
+	// mode it lists gjson paths whose values are kept. Required in selector
+	// mode, optional in json mode, rejected in the other modes.
 	Select []string
-	// Exclude lists CSS selectors; matching elements are removed before
-	// extraction in every HTML mode (not in raw mode).
+	// Exclude lists CSS selectors and XPath expressions, as Select does;
+	// matching elements are removed before extraction in every HTML mode
+	// (not in raw or json mode).
 	Exclude []string
 	// Ignore lists regular expressions (Go RE2 syntax); a paragraph that
 	// any of them matches (anywhere in it, unless anchored) is dropped.
@@ -49,8 +52,9 @@ type Input struct {
 // immutable once built and safe for concurrent use.
 type Extractor struct {
 	mode    Mode
-	sel     []cascadia.Matcher // Options.Select, compiled
-	exclude []cascadia.Matcher // Options.Exclude, compiled
+	sel     []selector // Options.Select, compiled (selector mode)
+	paths   []string   // Options.Select, checked (json mode)
+	exclude []selector // Options.Exclude, compiled
 	ignore  []*regexp.Regexp
 }
 
@@ -61,20 +65,27 @@ func New(opts Options) (*Extractor, error) {
 	switch opts.Mode {
 	case "":
 		e.mode = ModeArticle
-	case ModeArticle, ModeText, ModeSelector, ModeRaw:
+	case ModeArticle, ModeText, ModeSelector, ModeRaw, ModeJSON:
 	default:
-		return nil, fmt.Errorf("extract: unknown mode %q (want article, text, selector or raw)", opts.Mode)
+		return nil, fmt.Errorf("extract: unknown mode %q (want article, text, selector, raw or json)", opts.Mode)
 	}
 	switch {
 	case e.mode == ModeSelector && len(opts.Select) == 0:
 		return nil, fmt.Errorf("extract: selector mode needs at least one select selector")
-	case e.mode != ModeSelector && len(opts.Select) > 0:
-		return nil, fmt.Errorf("extract: select selectors %q need selector mode, not %s mode", opts.Select, e.mode)
-	case e.mode == ModeRaw && len(opts.Exclude) > 0:
-		return nil, fmt.Errorf("extract: exclude selectors %q do not apply in raw mode", opts.Exclude)
+	case e.mode != ModeSelector && e.mode != ModeJSON && len(opts.Select) > 0:
+		return nil, fmt.Errorf("extract: select selectors %q need selector mode (or json mode, for JSON paths), not %s mode", opts.Select, e.mode)
+	case (e.mode == ModeRaw || e.mode == ModeJSON) && len(opts.Exclude) > 0:
+		return nil, fmt.Errorf("extract: exclude selectors %q do not apply in %s mode", opts.Exclude, e.mode)
 	}
 	var err error
-	if e.sel, err = compileSelectors("select", opts.Select); err != nil {
+	if e.mode == ModeJSON {
+		for _, p := range opts.Select {
+			if err := checkJSONPath(p); err != nil {
+				return nil, fmt.Errorf("extract: select: invalid JSON path %q: %w", p, err)
+			}
+		}
+		e.paths = slices.Clone(opts.Select)
+	} else if e.sel, err = compileSelectors("select", opts.Select); err != nil {
 		return nil, err
 	}
 	if e.exclude, err = compileSelectors("exclude", opts.Exclude); err != nil {
@@ -90,39 +101,36 @@ func New(opts Options) (*Extractor, error) {
 	return e, nil
 }
 
-func compileSelectors(what string, list []string) ([]cascadia.Matcher, error) {
-	var out []cascadia.Matcher
-	for _, s := range list {
-		if strings.TrimSpace(s) == "" {
-			return nil, fmt.Errorf("extract: %s: empty CSS selector", what)
-		}
-		sel, err := cascadia.ParseGroup(s)
-		if err != nil {
-			return nil, fmt.Errorf("extract: %s: invalid CSS selector %q: %w", what, s, err)
-		}
-		out = append(out, sel)
-	}
-	return out, nil
-}
-
 // Extract builds the Document of one page. It returns an error only when
-// the page cannot be parsed at all; a page with no recognisable text gives
-// a Document without paragraphs, and the caller decides what that means.
+// the page cannot be parsed at all (in json mode, when the body is not one
+// valid JSON document; the error names the byte offset) or when an XPath
+// fails on it; a page with no recognisable text gives a Document without
+// paragraphs, and the caller decides what that means.
 func (e *Extractor) Extract(in Input) (Document, error) {
 	var doc Document
-	if e.mode == ModeRaw {
+	switch e.mode {
+	case ModeRaw:
 		doc = extractRaw(in.Body)
-	} else {
+	case ModeJSON:
+		var err error
+		if doc, err = extractJSON(in.Body, e.paths); err != nil {
+			return Document{}, err
+		}
+	default:
 		root, err := parseHTML(in.Body)
 		if err != nil {
 			return Document{}, err
 		}
-		removeMatching(root, e.exclude)
+		if err := removeMatching(root, e.exclude); err != nil {
+			return Document{}, err
+		}
 		switch e.mode {
 		case ModeText:
 			doc = extractText(root)
 		case ModeSelector:
-			doc = extractSelected(root, e.sel)
+			if doc, err = extractSelected(root, e.sel); err != nil {
+				return Document{}, err
+			}
 		default:
 			doc = extractArticle(root, in.Body, in.URL)
 		}
@@ -163,15 +171,4 @@ func parseHTML(body []byte) (root *html.Node, err error) {
 		return nil, fmt.Errorf("extract: parse html: %w", err)
 	}
 	return root, nil
-}
-
-// removeMatching detaches every element matched by one of sels.
-func removeMatching(root *html.Node, sels []cascadia.Matcher) {
-	for _, s := range sels {
-		for _, n := range cascadia.QueryAll(root, s) {
-			if n.Parent != nil {
-				n.Parent.RemoveChild(n)
-			}
-		}
-	}
 }

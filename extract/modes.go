@@ -3,7 +3,6 @@ package extract
 import (
 	"strings"
 
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -20,34 +19,15 @@ func extractText(root *html.Node) Document {
 	return d
 }
 
-// extractSelected keeps the text of the elements matched by any of sels, in
-// document order; an element inside another matched element is not
-// repeated.
-func extractSelected(root *html.Node, sels []cascadia.Matcher) Document {
-	d := Document{Title: pageTitle(root), Lang: htmlLang(root)}
-	matches := func(n *html.Node) bool {
-		for _, s := range sels {
-			if s.Match(n) {
-				return true
-			}
-		}
-		return false
+// extractSelected keeps the text selected by sels (see selection.paragraphs):
+// the text of the matched elements in document order, one paragraph per
+// block; an element inside another matched element is not repeated.
+func extractSelected(root *html.Node, sels []selector) (Document, error) {
+	s, err := selectNodes(root, sels)
+	if err != nil {
+		return Document{}, err
 	}
-	var walk func(*html.Node, int)
-	walk = func(n *html.Node, depth int) {
-		if depth > maxDepth {
-			return
-		}
-		if n.Type == html.ElementNode && matches(n) {
-			d.Paragraphs = append(d.Paragraphs, paragraphs(n)...)
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c, depth+1)
-		}
-	}
-	walk(root, 0)
-	return d
+	return Document{Title: pageTitle(root), Lang: htmlLang(root), Paragraphs: s.paragraphs(root)}, nil
 }
 
 // extractRaw treats the body as plain text: each non-blank line is one

@@ -15,14 +15,21 @@ import (
 )
 
 // extractJSON is `redline extract --format json`.
+// The fields after Lang are the document's metadata outside the canonical
+// text (filled in article mode only); Canonical is what is compared.
 type extractJSON struct {
-	Title      string   `json:"title"`
-	Byline     string   `json:"byline"`
-	Published  string   `json:"published"`
-	Updated    string   `json:"updated"`
-	Lang       string   `json:"lang"`
-	Paragraphs []string `json:"paragraphs"`
-	Canonical  string   `json:"canonical"`
+	Title         string   `json:"title"`
+	Byline        string   `json:"byline"`
+	Published     string   `json:"published"`
+	Updated       string   `json:"updated"`
+	Lang          string   `json:"lang"`
+	PublishedText string   `json:"published_text"`
+	UpdatedText   string   `json:"updated_text"`
+	Description   string   `json:"description"`
+	CanonicalURL  string   `json:"canonical_url"`
+	Notes         []string `json:"notes"`
+	Paragraphs    []string `json:"paragraphs"`
+	Canonical     string   `json:"canonical"`
 }
 
 func runExtract(ctx context.Context, a *app, args []string) int {
@@ -32,9 +39,9 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 		sel, exclude, ignore stringList
 	)
 	fs.StringVar(&format, "format", "text", "output `format`: text (the canonical text) or json")
-	fs.StringVar(&mode, "mode", "", "extraction `mode`: article (default), text, selector or raw")
-	fs.Var(&sel, "select", "CSS `selector` whose text is kept (selector mode; repeatable)")
-	fs.Var(&exclude, "exclude", "CSS `selector` of elements to drop (repeatable)")
+	fs.StringVar(&mode, "mode", "", "extraction `mode`: article (default), text, selector, raw or json")
+	fs.Var(&sel, "select", "CSS `selector` or XPath (starting /, ./ or \"(\") whose text is kept; in json mode a gjson path (repeatable; implies selector mode without --mode)")
+	fs.Var(&exclude, "exclude", "CSS `selector` or XPath of elements to drop, in HTML modes (repeatable)")
 	fs.Var(&ignore, "ignore", "`regexp`; matching lines are dropped (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(a.err, "Usage: redline extract URL|FILE|- [flags]\n\nShow what the extractor sees in a page: the canonical text that redline\nstores and compares. Use it to tune --select, --exclude and --ignore.")
@@ -88,9 +95,17 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 		enc := json.NewEncoder(a.out)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		out := extractJSON{doc.Title, doc.Byline, doc.Published, doc.Updated, doc.Lang, doc.Paragraphs, doc.Canonical()}
+		out := extractJSON{
+			Title: doc.Title, Byline: doc.Byline, Published: doc.Published, Updated: doc.Updated, Lang: doc.Lang,
+			PublishedText: doc.PublishedText, UpdatedText: doc.UpdatedText,
+			Description: doc.Description, CanonicalURL: doc.CanonicalURL, Notes: doc.Notes,
+			Paragraphs: doc.Paragraphs, Canonical: doc.Canonical(),
+		}
 		if out.Paragraphs == nil {
 			out.Paragraphs = []string{}
+		}
+		if out.Notes == nil {
+			out.Notes = []string{}
 		}
 		if err := enc.Encode(out); err != nil {
 			return a.fail(err)
