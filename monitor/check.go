@@ -75,18 +75,24 @@ func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
 	return c
 }
 
-// ExtractOptions merges a watch's extraction settings with defaults.
+// ExtractOptions merges a watch's extraction settings with defaults. The
+// default exclude selectors remove HTML elements, so they are not given to
+// the modes that do not parse HTML (raw, json).
 func ExtractOptions(w, defaults store.Extraction) extract.Options {
-	mode := w.Mode
+	mode := extract.Mode(w.Mode)
 	if mode == "" {
-		mode = defaults.Mode
+		mode = extract.Mode(defaults.Mode)
 	}
-	return extract.Options{
-		Mode:    extract.Mode(mode),
+	opts := extract.Options{
+		Mode:    mode,
 		Select:  w.Select,
-		Exclude: append(append([]string(nil), defaults.Exclude...), w.Exclude...),
+		Exclude: w.Exclude,
 		Ignore:  append(append([]string(nil), defaults.Ignore...), w.Ignore...),
 	}
+	if mode != extract.ModeRaw && mode != extract.ModeJSON {
+		opts.Exclude = append(append([]string(nil), defaults.Exclude...), w.Exclude...)
+	}
+	return opts
 }
 
 // attempt is a check in progress: what it found so far and what it will

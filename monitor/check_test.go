@@ -227,3 +227,30 @@ watches:
 		t.Errorf("watches after sync = %+v", ws)
 	}
 }
+
+// TestDefaultsApplyWhereTheyMeanSomething: the config's default exclude
+// selectors remove HTML elements, so a JSON or raw watch must still work
+// when the config sets some.
+func TestDefaultsApplyWhereTheyMeanSomething(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"status": {"indicator": "none", "description": "All Systems Operational"}, "page": {"updated_at": "2024-03-04T06:00:00Z"}}`)
+	}))
+	defer srv.Close()
+	s := openStore(t)
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewChecker(s, f, CheckerOptions{Defaults: store.Extraction{Mode: "article", Exclude: []string{".cookie-banner"}, Ignore: []string{"^page"}}})
+	w := addWatch(t, s, store.Watch{URL: srv.URL + "/summary.json", Extract: store.Extraction{Mode: "json"}})
+	mustCheck(t, c, w, store.OutcomeNew)
+	rev, err := s.LatestRevision(context.Background(), w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "status.description: All Systems Operational\n\nstatus.indicator: none\n"; rev.Text != want {
+		t.Errorf("JSON watch text = %q, want %q (the default ignore applied, the default exclude not)", rev.Text, want)
+	}
+}
