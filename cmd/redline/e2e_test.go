@@ -286,8 +286,9 @@ func TestExtractCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("extract json: %v\n%s", err, out)
 	}
-	if got.Title != testsite.France24Headline || got.Updated != "2014-03-30" || got.Byline != testsite.France24Byline {
-		t.Errorf("extract = title %q, byline %q, updated %q", got.Title, got.Byline, got.Updated)
+	if got.Title != testsite.France24Headline || got.Updated != "2014-03-30" || got.Byline != testsite.France24Byline ||
+		got.UpdatedText != "Latest update : 2014-03-30" {
+		t.Errorf("extract = title %q, byline %q, updated %q (from %q)", got.Title, got.Byline, got.Updated, got.UpdatedText)
 	}
 	if len(got.Paragraphs) == 0 || got.Paragraphs[0] != testsite.France24Paragraphs()[0] {
 		t.Errorf("first paragraph = %q", got.Paragraphs)
