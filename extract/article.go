@@ -11,6 +11,7 @@ import (
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // extractArticle finds the article in a parsed page. The metadata is read
@@ -47,6 +48,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 			body = paragraphs(el)
 		}
 	}
+	body = withSiblingChunks(root, body)
 	// go-trafilatura's scoring sometimes falls over once the boilerplate is
 	// gone (a paywalled stub next to a big footer). When the cleaned page
 	// gives almost nothing, the untouched page is tried as well.
@@ -271,3 +273,155 @@ func isBareDate(p string) bool {
 
 // clockWords may stand beside a time in a bare dateline.
 var clockWords = map[string]bool{"am": true, "pm": true, "utc": true, "gmt": true, "h": true}
+
+// withSiblingChunks adds the chunks of a body that the page split into
+// sibling containers of one kind, interleaved with ads or promos
+// (div.article__body, ad, div.article__body): go-trafilatura keeps the
+// richest chunk only. Starting from the element holding the first body
+// paragraph, it looks up to maxChunkDepth ancestors for one that has
+// same-tag, same-class siblings, and when that chunk holds the whole body,
+// adds the other chunks that read as prose.
+func withSiblingChunks(root *html.Node, body []string) []string {
+	if len(body) == 0 {
+		return body
+	}
+	e := elementWithText(root, body[0])
+	for depth := 0; e != nil && e.Parent != nil && depth < maxChunkDepth; e, depth = e.Parent, depth+1 {
+		class := attr(e, "class")
+		if class == "" || blocks[tag(e)] && tag(e) != atom.Div && tag(e) != atom.Section {
+			continue
+		}
+		var chunks []*html.Node
+		for s := e.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s.Type == html.ElementNode && s.Data == e.Data && attr(s, "class") == class {
+				chunks = append(chunks, s)
+			}
+		}
+		if len(chunks) < 2 {
+			continue
+		}
+		// go-trafilatura's own paragraphs stand for e's chunk (it has
+		// filtered captions and promos there); the others are added around
+		// them in page order.
+		var before, after []string
+		seen := false
+		for _, c := range chunks {
+			switch ps := paragraphs(c); {
+			case c == e:
+				seen = true
+				if !coversAll(ps, body) {
+					return body
+				}
+			case !isProseChunk(c, ps):
+			case seen:
+				after = append(after, withoutLinkLines(c, ps)...)
+			default:
+				before = append(before, withoutLinkLines(c, ps)...)
+			}
+		}
+		if runes(before)+runes(after) < minChunkGain {
+			return body
+		}
+		return append(append(before, body...), after...)
+	}
+	return body
+}
+
+const (
+	// maxChunkDepth bounds how far above the first paragraph the chunk
+	// container may be.
+	maxChunkDepth = 4
+	// minChunkGain is how much prose, in runes, other chunks must add.
+	minChunkGain = 200
+	// minChunkParagraph is the mean paragraph length, in runes, of a chunk
+	// that reads as article text.
+	minChunkParagraph = 80
+)
+
+// isProseChunk reports whether a sibling chunk reads as article text: long
+// paragraphs on average, few of its words in links. An author box or a
+// share bar that shares the body's class does not.
+func isProseChunk(n *html.Node, ps []string) bool {
+	total := runes(ps)
+	if len(ps) == 0 || total/len(ps) < minChunkParagraph {
+		return false
+	}
+	return linkRunes(n)*4 < total
+}
+
+// withoutLinkLines drops the paragraphs of n that are at least half link
+// text or items of a list of links, and the heading before them, such as a
+// "More stories" list at the end of a chunk.
+func withoutLinkLines(n *html.Node, ps []string) []string {
+	linky := map[string]bool{}
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if depth > maxDepth || n.Type != html.ElementNode && n.Type != html.DocumentNode {
+			return
+		}
+		if blocks[tag(n)] {
+			if t := textOf(n); t != "" && linkRunes(n)*2 >= utf8.RuneCountInString(t) {
+				linky[squeeze(t)] = true
+			}
+		}
+		if a := tag(n); (a == atom.Ul || a == atom.Ol) && isLinkList(n) {
+			for li := n.FirstChild; li != nil; li = li.NextSibling {
+				if t := textOf(li); t != "" {
+					linky[squeeze(t)] = true
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	out := ps[:0:0]
+	for i, p := range ps {
+		switch {
+		case linky[squeeze(p)]:
+		case i+1 < len(ps) && linky[squeeze(ps[i+1])] && isHeading(p):
+			// The heading of a link list ("More Great Stories").
+		default:
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// isLinkList reports whether every item of a list holds a link and links
+// make at least 40% of its text: a list of stories, not of points.
+func isLinkList(n *html.Node) bool {
+	items := 0
+	for li := n.FirstChild; li != nil; li = li.NextSibling {
+		if li.Type != html.ElementNode || tag(li) != atom.Li {
+			continue
+		}
+		items++
+		if linkRunes(li) == 0 {
+			return false
+		}
+	}
+	t := utf8.RuneCountInString(textOf(n))
+	return items >= 2 && linkRunes(n)*5 >= t*2
+}
+
+// isHeading reports whether a paragraph reads as a short heading: no
+// sentence punctuation at its end, at most 60 runes.
+func isHeading(p string) bool {
+	return utf8.RuneCountInString(p) <= 60 && !strings.ContainsAny(p[len(p)-1:], ".!?:;,\"”")
+}
+
+// coversAll reports whether every paragraph of want is among have.
+func coversAll(have, want []string) bool {
+	set := make(map[string]bool, len(have))
+	for _, p := range have {
+		set[squeeze(p)] = true
+	}
+	for _, p := range want {
+		if !set[squeeze(p)] {
+			return false
+		}
+	}
+	return true
+}

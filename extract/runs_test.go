@@ -49,3 +49,36 @@ func TestRunsSeparatedByBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestBodySplitAroundAds covers sites that split the article into sibling
+// containers of one class with ads and promos between them: every chunk is
+// the article, and an author box sharing the class is not.
+func TestBodySplitAroundAds(t *testing.T) {
+	t.Parallel()
+	paras := []string{
+		"The first chunk of the story opens with a long paragraph about the banks that many people say they hate, and why.",
+		"It goes on for a while, explaining how the industry changed over the last decade and what customers now expect.",
+		"After the advertisement the second chunk continues the argument with a long paragraph that nobody should lose.",
+		"And it closes with a final paragraph of the same length, so the story ends where the writer meant it to end.",
+	}
+	page := fmt.Sprintf(`<html><head><title>Banks</title></head><body>
+<h1>Why people hate banks</h1>
+<div class="article__chunks">
+  <div class="body article__body"><p>%s</p><p>%s</p></div>
+  <div class="ad ad--mid-content"><div class="ad__slot">Advertisement</div></div>
+  <div class="body article__body"><p>%s</p><p>%s</p></div>
+  <div class="body article__body"><p>About the Author</p><p><a href="/a">Jane Doe</a></p><p><a href="/t">@janedoe</a></p></div>
+</div>
+<footer>© The Site</footer></body></html>`, paras[0], paras[1], paras[2], paras[3])
+	ex, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ex.Extract(Input{Body: []byte(page), URL: "https://example.org/banks", ContentType: "text/html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(paras, doc.Paragraphs); diff != "" {
+		t.Errorf("paragraphs (-want +got):\n%s", diff)
+	}
+}
