@@ -4,10 +4,11 @@
 //	go run ./internal/extractbench -out /tmp/pred.json
 //	python3 ../shared/bench/extraction/score.py /tmp/pred.json
 //
-// It also times plain go-trafilatura (with fallback) on the same pages in
-// the same run, and counts the pages whose canonical text changes when
+// It also scores its predictions and plain go-trafilatura's (with
+// fallback) with internal/f1 (score.py's metric, without the bootstrap),
+// times both on the same pages in the same run, and counts the pages whose canonical text changes when
 // teasers, an ad slot, a "Read more" box, a comment counter and a stamp are
-// injected around and inside the article.
+// injected around and inside the article (package internal/noise).
 package main
 
 import (
@@ -25,9 +26,10 @@ import (
 	"time"
 
 	trafilatura "github.com/markusmobius/go-trafilatura"
-	"golang.org/x/net/html"
 
 	"github.com/redlinehq/redline/extract"
+	"github.com/redlinehq/redline/internal/f1"
+	"github.com/redlinehq/redline/internal/noise"
 )
 
 func main() {
@@ -60,7 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 type truthEntry struct {
-	URL string `json:"url"`
+	URL         string `json:"url"`
+	ArticleBody string `json:"articleBody"`
 }
 
 type prediction struct {
@@ -87,6 +90,7 @@ func bench(dir, out, trafOut string, verbose bool, stdout io.Writer) error {
 		return err
 	}
 	ours, theirs := map[string]prediction{}, map[string]prediction{}
+	var counts, trafCounts []f1.Counts
 	var tOurs, tTheirs []float64
 	changedInjected, changedRotated, injected := 0, 0, 0
 	for _, id := range ids {
@@ -103,11 +107,13 @@ func bench(dir, out, trafOut string, verbose bool, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "%s: %v\n", id, err)
 		}
 		ours[id] = prediction{strings.Join(doc.Paragraphs, "\n\n")}
+		counts = append(counts, f1.Match(truth[id].ArticleBody, ours[id].ArticleBody))
 
 		start = time.Now()
 		text := plainTrafilatura(page, truth[id].URL)
 		tTheirs = append(tTheirs, ms(time.Since(start)))
 		theirs[id] = prediction{text}
+		trafCounts = append(trafCounts, f1.Match(truth[id].ArticleBody, text))
 
 		base, a, b, ok := variants(page)
 		if !ok {
@@ -144,6 +150,13 @@ func bench(dir, out, trafOut string, verbose bool, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "pages: %d, predictions: %s\n", len(ids), out)
+	for _, s := range []struct {
+		name string
+		f1.Score
+	}{{"redline", f1.Aggregate(counts)}, {"go-trafilatura (fallback)", f1.Aggregate(trafCounts)}} {
+		fmt.Fprintf(stdout, "score (internal/f1) %s: F1 %.3f, precision %.3f, recall %.3f, exact %.3f\n",
+			s.name, s.F1, s.Precision, s.Recall, s.Exact)
+	}
 	fmt.Fprintf(stdout, "median ms/page: redline %.1f, go-trafilatura (fallback) %.1f\n", median(tOurs), median(tTheirs))
 	fmt.Fprintf(stdout, "stability: canonical text changed by injection on %d of %d pages, by rotating the injected teasers on %d\n",
 		changedInjected, injected, changedRotated)
@@ -151,24 +164,13 @@ func bench(dir, out, trafOut string, verbose bool, stdout io.Writer) error {
 }
 
 // variants returns the page re-rendered unchanged and with two different
-// injections of rotating noise.
+// injections of rotating noise (seeds 1 and 2, every kind).
 func variants(page []byte) (base, a, b []byte, ok bool) {
-	render := func(v int) []byte {
-		root, err := html.Parse(bytes.NewReader(page))
-		if err != nil {
-			return nil
-		}
-		if v >= 0 && !inject(root, v) {
-			return nil
-		}
-		var buf bytes.Buffer
-		if err := html.Render(&buf, root); err != nil {
-			return nil
-		}
-		return buf.Bytes()
-	}
-	base, a, b = render(-1), render(1), render(2)
-	return base, a, b, base != nil && a != nil && b != nil
+	var okBase, okA, okB bool
+	base, okBase = noise.Rerender(page)
+	a, okA = noise.InjectHTML(page, 1, noise.All)
+	b, okB = noise.InjectHTML(page, 2, noise.All)
+	return base, a, b, okBase && okA && okB
 }
 
 func plainTrafilatura(page []byte, pageURL string) string {
