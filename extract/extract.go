@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"golang.org/x/net/html"
+
+	"github.com/redlinehq/redline/internal/jsonpath"
 )
 
 // Mode selects what part of a page the extractor keeps.
@@ -80,7 +82,7 @@ func New(opts Options) (*Extractor, error) {
 	var err error
 	if e.mode == ModeJSON {
 		for _, p := range opts.Select {
-			if err := checkJSONPath(p); err != nil {
+			if err := jsonpath.Check(p); err != nil {
 				return nil, fmt.Errorf("extract: select: invalid JSON path %q: %w", p, err)
 			}
 		}
