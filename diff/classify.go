@@ -3,6 +3,8 @@ package diff
 import (
 	"strings"
 	"unicode"
+
+	"github.com/redlinehq/redline/internal/notes"
 )
 
 // Class is what kind of edit a new revision is, as [Classify] sees it.
@@ -69,12 +71,6 @@ const (
 	rewriteMinWords = 10
 	// rewriteMinParagraphs is the same for the paragraph rule.
 	rewriteMinParagraphs = 4
-	// noteMinWords is how many words (with a letter in them) must follow
-	// the label of a note, so that "Update: 8 March 2024" is not one.
-	noteMinWords = 3
-	// maxNoteLead bounds, in bytes, what may stand between a note's label
-	// and its colon or dash: "(8 March 2024)", ", March 8", " 2".
-	maxNoteLead = 60
 )
 
 // Classify says what kind of edit newText is of oldText. c must be
@@ -117,13 +113,13 @@ const (
 //     colon or a dash, then at least 3 words: "Correction (8 March 2024):
 //     An earlier version of this article …", "Editor's note: …",
 //     "Clarification — …", "Rectificatif : …", "Korrektur: …",
-//     "Corrección: …", "Correção: …" (noteLabels in classify.go has them
+//     "Corrección: …", "Correção: …" (package internal/notes has them
 //     all); the labels "Update", "Mise à jour", "Aktualisierung",
 //     "Actualización", "Atualização" and "Aggiornamento" count only in the
 //     first or the last paragraph of the new body, where live pages and
 //     articles put them;
 //   - or a phrase such as "An earlier version of this …" or "This article
-//     was amended …" (notePhrases in classify.go).
+//     was amended …" (internal/notes has them all too).
 func Classify(oldText, newText string, c Change) Class {
 	if oldText == "" {
 		return ""
@@ -383,7 +379,7 @@ func (s *classSurvey) majorRewrite() bool {
 func (s *classSurvey) newNote() bool {
 	var old map[string]bool // built for the first note found
 	for _, p := range s.added {
-		if !isNote(p.text, p.index == 0 || p.index == s.newParas-1) {
+		if !notes.Is(p.text, p.index == 0 || p.index == s.newParas-1) {
 			continue
 		}
 		if old == nil {
@@ -400,112 +396,4 @@ func (s *classSurvey) newNote() bool {
 		}
 	}
 	return false
-}
-
-// noteLabels start a correction note when followed by a colon or a dash;
-// lower case, apostrophes as "'".
-var noteLabels = []string{
-	"correction", "corrections", "clarification", "clarifications",
-	"editor's note", "editors' note", "editors note", "editor note", "note from the editor",
-	"erratum", "errata",
-	// French
-	"rectificatif", "rectification", "correctif", "note de la rédaction",
-	// German
-	"korrektur", "berichtigung", "richtigstellung", "anmerkung der redaktion",
-	// Spanish
-	"corrección", "correcciones", "aclaración", "fe de errores", "fe de erratas",
-	"nota del editor", "nota de la redacción",
-	// Portuguese
-	"correção", "correções", "esclarecimento", "nota do editor",
-	"nota da redação", "nota da redacção",
-	// Italian
-	"correzione", "rettifica", "precisazione", "nota della redazione",
-}
-
-// updateLabels start a note only in the first or the last paragraph.
-var updateLabels = []string{
-	"update", "updates", "mise à jour", "aktualisierung", "actualización",
-	"atualização", "aggiornamento",
-}
-
-// notePhrases start a correction note on their own; lower case.
-var notePhrases = []string{
-	"an earlier version of this", "a previous version of this",
-	"this article was amended", "this article has been amended",
-	"this article was corrected", "this article has been corrected",
-	"this story was amended", "this story has been amended",
-	"this story was corrected", "this story has been corrected",
-}
-
-// isNote reports whether paragraph p is a correction note; atEdge says it
-// is the first or the last paragraph of its body.
-func isNote(p string, atEdge bool) bool {
-	p = strings.TrimLeftFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
-	if len(p) > 200 {
-		p = p[:200] // the label and what follows it; may cut a rune
-	}
-	p = strings.ReplaceAll(strings.ToLower(p), "’", "'")
-	for _, ph := range notePhrases {
-		if strings.HasPrefix(p, ph) {
-			return true
-		}
-	}
-	for _, l := range noteLabels {
-		if labelled(p, l) {
-			return true
-		}
-	}
-	if atEdge {
-		for _, l := range updateLabels {
-			if labelled(p, l) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// labelled reports whether p is label, then optionally "(…)", then a lead
-// that is empty, starts with a comma or starts with a digit, then a colon
-// or a dash, then at least noteMinWords words.
-func labelled(p, label string) bool {
-	rest, ok := strings.CutPrefix(p, label)
-	if !ok {
-		return false
-	}
-	if r := strings.TrimLeft(rest, " "); strings.HasPrefix(r, "(") {
-		end := strings.IndexByte(r, ')')
-		if end < 0 || end > maxNoteLead {
-			return false
-		}
-		rest = r[end+1:]
-	}
-	at, size := noteSeparator(rest)
-	if at < 0 || at > maxNoteLead {
-		return false
-	}
-	if lead := strings.TrimSpace(rest[:at]); lead != "" && lead[0] != ',' && (lead[0] < '0' || lead[0] > '9') {
-		return false
-	}
-	words := 0
-	for s := rest[at+size:]; s != "" && words < noteMinWords; {
-		n, k := nextToken(s)
-		if k == tokenWord && strings.IndexFunc(s[:n], unicode.IsLetter) >= 0 {
-			words++
-		}
-		s = s[n:]
-	}
-	return words >= noteMinWords
-}
-
-// noteSeparator returns the offset and the length of the first colon or
-// dash in s, or -1.
-func noteSeparator(s string) (int, int) {
-	at, size := -1, 0
-	for _, sep := range [...]string{":", "：", "—", "–", " - "} {
-		if i := strings.Index(s, sep); i >= 0 && (at < 0 || i < at) {
-			at, size = i, len(sep)
-		}
-	}
-	return at, size
 }

@@ -197,48 +197,6 @@ Officials hope passengers can ride by 2028.
 	}
 }
 
-func TestIsNote(t *testing.T) {
-	tests := []struct {
-		p      string
-		atEdge bool
-		want   bool
-	}{
-		{"Correction: An earlier version of this article misspelt a name.", false, true},
-		{"Correction (8 March 2024): An earlier version of this article …", false, true},
-		{"Correction, March 8: The vote was 31 to 12, not 31 to 21.", false, true},
-		{"Corrections: Two names were misspelt in an earlier version.", false, true},
-		{"*Correction - A photo caption misidentified the mayor.", false, true},
-		{"(Clarification: the review is independent of the council.)", false, true},
-		{"Editor's Note (March 8, 2024): This story has been updated.", false, true},
-		{"EDITOR’S NOTE: Names have been changed to protect the sources.", false, true},
-		{"Rectificatif : le coût du projet était erroné dans une version précédente.", false, true},
-		{"Anmerkung der Redaktion: Dieser Artikel wurde am Freitag aktualisiert.", false, true},
-		{"Fe de errores: la cifra correcta es de 240 millones.", false, true},
-		{"Nota da redação: o texto foi atualizado com novas informações.", false, true},
-		{"Rettifica: nella versione precedente il costo era sbagliato.", false, true},
-		{"A previous version of this article misstated the cost.", false, true},
-		{"This story has been corrected to show the right date.", false, true},
-		{"Update: the vote was delayed by an hour.", true, true},
-		{"Update: the vote was delayed by an hour.", false, false},
-		{"Aktualisierung, 14 Uhr: Die Abstimmung wurde verschoben.", true, true},
-		{"Updated: the vote was delayed by an hour.", true, false},
-		{"Updates to the timetable will follow: trams every five minutes.", true, false},
-		{"Correction officers were called in the afternoon.", false, false},
-		{"Correctional officers: three were injured on duty.", false, false},
-		{"The correction: markets fell on the news of the vote.", false, false},
-		{"Correction: typo.", false, false},
-		{"Correction (this line never closes: it goes on and on and on and on and on", false, false},
-		{"Correction " + strings.Repeat("x", 100) + ": an earlier version was wrong.", false, false},
-		{"", true, false},
-		{"\xff\xfeCorrection: \xffan earlier version was wrong.", false, true},
-	}
-	for _, tt := range tests {
-		if got := isNote(tt.p, tt.atEdge); got != tt.want {
-			t.Errorf("isNote(%q, %v) = %v, want %v", tt.p, tt.atEdge, got, tt.want)
-		}
-	}
-}
-
 func TestClassDescribe(t *testing.T) {
 	classes := []Class{
 		ClassCorrection, ClassMajorRewrite, ClassHeadline, ClassDeclaredUpdate,

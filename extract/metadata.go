@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/redlinehq/redline/internal/notes"
 )
 
 // pageMeta is what the page says about its article outside the body text:
@@ -530,7 +532,7 @@ var noteClasses = []string{"correction", "clarification", "editors-note", "edito
 // siblings when its parent is not the <body>. In that area, a note is an
 // element whose class or id names one (noteClasses) and that holds 5 words
 // or more of text, mostly not links, at most 1,500 runes; or a paragraph
-// that isNote recognises (its update labels aside, which count only at the
+// that notes.Is recognises (its update labels aside, which count only at the
 // edges of the body).
 func readSurroundings(root *html.Node, headline string) surroundings {
 	var sr surroundings
@@ -575,7 +577,7 @@ func readSurroundings(root *html.Node, headline string) surroundings {
 	for _, n := range area {
 		walk(n, 0)
 		for _, p := range paragraphs(n) {
-			if !inBox[strings.ToLower(p)] && isNote(p, false) {
+			if !inBox[strings.ToLower(p)] && notes.Is(p, false) {
 				add(p)
 			}
 		}
@@ -738,14 +740,14 @@ func standfirstText(n *html.Node, headline string) string {
 // colon).
 func boxNotes(n *html.Node) []string {
 	ps := paragraphs(n)
-	var notes []string
+	var found []string
 	for _, p := range ps {
-		if isNote(p, false) {
-			notes = append(notes, p)
+		if notes.Is(p, false) {
+			found = append(found, p)
 		}
 	}
-	if len(notes) >= 2 {
-		return notes
+	if len(found) >= 2 {
+		return found
 	}
 	if len(ps) == 0 {
 		return nil
@@ -825,114 +827,6 @@ func linkRunes(n *html.Node) int {
 	return total
 }
 
-// Correction notes. The rules are those of diff.Classify (diff/classify.go:
-// noteLabels, updateLabels, notePhrases, labelled), restated here because
-// extract may not import diff; TestNoteRulesMatchDiff checks that the two
-// agree.
-
-// noteLabels start a correction note when followed by a colon or a dash;
-// lower case, apostrophes as "'".
-var noteLabels = []string{
-	"correction", "corrections", "clarification", "clarifications",
-	"editor's note", "editors' note", "editors note", "editor note", "note from the editor",
-	"erratum", "errata",
-	// French
-	"rectificatif", "rectification", "correctif", "note de la rédaction",
-	// German
-	"korrektur", "berichtigung", "richtigstellung", "anmerkung der redaktion",
-	// Spanish
-	"corrección", "correcciones", "aclaración", "fe de errores", "fe de erratas",
-	"nota del editor", "nota de la redacción",
-	// Portuguese
-	"correção", "correções", "esclarecimento", "nota do editor",
-	"nota da redação", "nota da redacção",
-	// Italian
-	"correzione", "rettifica", "precisazione", "nota della redazione",
-}
-
-// updateLabels start a note only in the first or the last paragraph of
-// the body.
-var updateLabels = []string{
-	"update", "updates", "mise à jour", "aktualisierung", "actualización",
-	"atualização", "aggiornamento",
-}
-
-// notePhrases start a correction note on their own; lower case.
-var notePhrases = []string{
-	"an earlier version of this", "a previous version of this",
-	"this article was amended", "this article has been amended",
-	"this article was corrected", "this article has been corrected",
-	"this story was amended", "this story has been amended",
-	"this story was corrected", "this story has been corrected",
-}
-
-const (
-	noteMinWords = 3  // words (with a letter) after a note's label
-	maxNoteLead  = 60 // bytes between a label and its colon or dash
-)
-
-// isNote reports whether paragraph p is a correction note: once leading
-// punctuation is skipped, it starts with a phrase of notePhrases, or with
-// a label of noteLabels (of updateLabels too when atEdge, the paragraph
-// being the first or last of the body) followed by an optional "(…)", a
-// lead that is empty or starts with a comma or a digit, a colon or a dash,
-// and at least 3 words.
-func isNote(p string, atEdge bool) bool {
-	p = strings.TrimLeftFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
-	if len(p) > 200 {
-		p = strings.ToValidUTF8(p[:200], "")
-	}
-	p = strings.ReplaceAll(strings.ToLower(p), "’", "'")
-	for _, ph := range notePhrases {
-		if strings.HasPrefix(p, ph) {
-			return true
-		}
-	}
-	for _, l := range noteLabels {
-		if labelled(p, l) {
-			return true
-		}
-	}
-	if atEdge {
-		for _, l := range updateLabels {
-			if labelled(p, l) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// labelled reports whether p is label, then optionally "(…)", then a lead
-// that is empty, starts with a comma or starts with a digit, then a colon
-// or a dash, then at least noteMinWords words.
-func labelled(p, label string) bool {
-	rest, ok := strings.CutPrefix(p, label)
-	if !ok {
-		return false
-	}
-	if r := strings.TrimLeft(rest, " "); strings.HasPrefix(r, "(") {
-		end := strings.IndexByte(r, ')')
-		if end < 0 || end > maxNoteLead {
-			return false
-		}
-		rest = r[end+1:]
-	}
-	at, size := -1, 0
-	for _, sep := range [...]string{":", "：", "—", "–", " - "} {
-		if i := strings.Index(rest, sep); i >= 0 && (at < 0 || i < at) {
-			at, size = i, len(sep)
-		}
-	}
-	if at < 0 || at > maxNoteLead {
-		return false
-	}
-	if lead := strings.TrimSpace(rest[:at]); lead != "" && lead[0] != ',' && (lead[0] < '0' || lead[0] > '9') {
-		return false
-	}
-	return letterWords(rest[at+size:]) >= noteMinWords
-}
-
 // letterWords counts the words of s that hold a letter, as the diff
 // package counts them: a word is a run of letters, digits and marks (an
 // apostrophe between letters stays inside it), or a single Han, Hiragana
@@ -968,7 +862,7 @@ func letterWords(s string) int {
 func bodyNotes(ps []string) []string {
 	var out []string
 	for i, p := range ps {
-		if isNote(p, i == 0 || i == len(ps)-1) {
+		if notes.Is(p, i == 0 || i == len(ps)-1) {
 			out = append(out, p)
 		}
 	}

@@ -241,30 +241,6 @@ func TestNoteOutsideTheArticleArea(t *testing.T) {
 	}
 }
 
-func TestIsNote(t *testing.T) {
-	for _, tc := range []struct {
-		p      string
-		atEdge bool
-		want   bool
-	}{
-		{"Correction: An earlier version misstated the date.", false, true},
-		{"* Editor’s note: this article was amended on 8 March.", false, true},
-		{"Correction (8 March 2024): The vote was seven to four.", false, true},
-		{"Rectificatif : une version précédente de cet article", false, true},
-		{"Correction: yes", false, false},
-		{"Correction of the record is overdue, he said.", false, false},
-		{"Update: the mayor signed the budget.", false, false},
-		{"Update: the mayor signed the budget.", true, true},
-		{"Update: 8 March 2024", true, false},
-		{"This article has been amended to remove a name.", false, true},
-		{"訂正: 記事を修正しました", false, false},
-	} {
-		if got := isNote(tc.p, tc.atEdge); got != tc.want {
-			t.Errorf("isNote(%q, %v) = %v, want %v", tc.p, tc.atEdge, got, tc.want)
-		}
-	}
-}
-
 func TestParseDateZonesAndOrder(t *testing.T) {
 	for _, tc := range []struct {
 		in         string
