@@ -8,7 +8,11 @@
 //
 // with two short-circuits before extraction: a 304 Not Modified answer to a
 // conditional GET, and a raw body whose hash equals the one of the last good
-// fetch (with the same extraction settings). Fetch failures (HTTP status
+// fetch (with the same extraction settings). A change is confirmed before
+// it is recorded: after CheckerOptions.ConfirmDelay the page is fetched
+// again, bypassing caches, and a change that does not reproduce is recorded
+// as flapping, never as a revision. Each revision is classified with
+// diff.Classify. Fetch failures (HTTP status
 // >= 400, timeouts, DNS and TLS errors, oversize or non-text bodies) and
 // pages from which nothing could be extracted are recorded as failed checks,
 // never as revisions, so the next good fetch is compared with the last good

@@ -44,6 +44,8 @@ func (c *Checker) CheckAll(ctx context.Context, ws []store.Watch, workers int, r
 	}
 	for range min(workers, len(ws)) {
 		goroutines.Go(func() {
+			// A task is either a fresh attempt (nothing to confirm yet)
+			// or one back from requeue with a change to confirm.
 			for a := range tasks {
 				if a.confirm == nil {
 					a = c.start(ctx, a.w)
