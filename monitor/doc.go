@@ -12,11 +12,12 @@
 // it is recorded: after CheckerOptions.ConfirmDelay the page is fetched
 // again, bypassing caches, and a change that does not reproduce is recorded
 // as flapping, never as a revision. Each revision is classified with
-// diff.Classify. Fetch failures (HTTP status
-// >= 400, timeouts, DNS and TLS errors, oversize or non-text bodies) and
-// pages from which nothing could be extracted are recorded as failed checks,
-// never as revisions, so the next good fetch is compared with the last good
-// revision.
+// diff.Classify.
+//
+// Fetch failures (HTTP status >= 400, timeouts, DNS and TLS errors,
+// oversize or non-text bodies) and pages from which nothing could be
+// extracted are recorded as failed checks, never as revisions, so the next
+// good fetch is compared with the last good revision.
 //
 // Checker.Check runs one check; Checker.CheckAll runs many on a bounded pool
 // of workers. SyncConfig makes the store's config-declared watches match a
