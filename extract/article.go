@@ -18,12 +18,12 @@ import (
 // from the whole page first; boilerplate is then removed from the tree,
 // go-trafilatura picks the main content, and the paragraphs it returns are
 // filtered once more (see boilerplate.go).
-func extractArticle(root *html.Node, page []byte, pageURL string) Document {
+func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) Document {
 	pm := readMeta(root)
 	// What surrounds the headline (standfirst, correction boxes) is read
 	// before boilerplate removal, which may take it away.
 	sr := readSurroundings(root, pm.headline(""))
-	removeBoilerplate(root)
+	gone := removeBoilerplate(root, tr)
 
 	opts := trafilatura.Options{
 		ExcludeComments: true,
@@ -43,7 +43,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 	}
 	// When go-trafilatura falls back to its baseline it returns a whole
 	// <article> as one paragraph; the paragraphs are taken from the page.
-	if len(body) == 1 && utf8.RuneCountInString(body[0]) > 400 {
+	if len(body) == 1 {
 		if el := elementWithText(root, body[0]); el != nil {
 			body = paragraphs(el)
 		}
@@ -51,11 +51,23 @@ func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 	body = withSiblingChunks(root, body)
 	// go-trafilatura's scoring sometimes falls over once the boilerplate is
 	// gone (a paywalled stub next to a big footer). When the cleaned page
-	// gives almost nothing, the untouched page is tried as well.
+	// gives almost nothing, the untouched page is tried as well; what the
+	// cleaning removed stays out, so a short page's teasers cannot come
+	// back through this door.
 	if runes(body) < minBody {
 		if orig, err := parseHTML(page); err == nil {
 			if res, err := safeTrafilatura(orig, opts); err == nil && res != nil && res.ContentNode != nil {
-				if alt := paragraphs(res.ContentNode); runes(alt) > runes(body) {
+				alt := paragraphs(res.ContentNode)
+				if len(alt) == 1 {
+					// One glued block (go-trafilatura's baseline) is taken
+					// apart on the page, and not trusted if it cannot be.
+					if el := elementWithText(orig, alt[0]); el != nil {
+						alt = paragraphs(el)
+					} else if len(body) > 0 {
+						alt = nil
+					}
+				}
+				if alt = withoutTexts(alt, gone); runes(alt) > runes(body) {
 					body, tm = alt, res.Metadata
 				}
 			}
@@ -75,6 +87,26 @@ func extractArticle(root *html.Node, page []byte, pageURL string) Document {
 	d.CanonicalURL = normalizeText(pm.canonicalURL(pageURL))
 	d.Notes = mergeNotes(bodyNotes(d.Paragraphs), sr.notes)
 	return d
+}
+
+// withoutTexts drops from ps the paragraphs found in the removed elements.
+func withoutTexts(ps []string, removed []*html.Node) []string {
+	if len(removed) == 0 || len(ps) == 0 {
+		return ps
+	}
+	drop := make(map[string]bool)
+	for _, n := range removed {
+		for _, p := range paragraphs(n) {
+			drop[p] = true
+		}
+	}
+	out := ps[:0:0]
+	for _, p := range ps {
+		if !drop[p] {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mergeNotes returns the body's notes, then those found outside it that

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -129,8 +130,9 @@ func measure(n *html.Node, m map[*html.Node]*nodeStats, inLink bool, depth int) 
 	return s
 }
 
-// removeBoilerplate detaches boilerplate elements from the page.
-func removeBoilerplate(root *html.Node) {
+// removeBoilerplate detaches boilerplate elements from the page, telling
+// tr (which may be nil) why, and returns them.
+func removeBoilerplate(root *html.Node, tr *trace) []*html.Node {
 	stats := make(map[*html.Node]*nodeStats, 1024)
 	measure(root, stats, false, 0)
 	st := func(n *html.Node) nodeStats {
@@ -139,7 +141,7 @@ func removeBoilerplate(root *html.Node) {
 		}
 		return nodeStats{}
 	}
-	var doomed []*html.Node
+	var gone []doomed
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
 		if depth > maxDepth {
@@ -147,8 +149,8 @@ func removeBoilerplate(root *html.Node) {
 		}
 		if n.Type == html.ElementNode {
 			if targets := boilerTargets(n, st); len(targets) > 0 {
-				doomed = append(doomed, targets...)
-				if targets[0] == n || isAncestor(targets[0], n) {
+				gone = append(gone, targets...)
+				if targets[0].n == n || isAncestor(targets[0].n, n) {
 					return
 				}
 			}
@@ -161,11 +163,15 @@ func removeBoilerplate(root *html.Node) {
 	// Paragraphs written as bare text runs are wrapped first, while the
 	// doomed blocks still stand between them as separators.
 	wrapTextRuns(root, 0)
-	for _, n := range doomed {
-		if n.Parent != nil {
-			n.Parent.RemoveChild(n)
+	removed := make([]*html.Node, 0, len(gone))
+	for _, d := range gone {
+		if d.n.Parent != nil {
+			tr.drop(d.n, d.why)
+			d.n.Parent.RemoveChild(d.n)
+			removed = append(removed, d.n)
 		}
 	}
+	return removed
 }
 
 // runContainers are the elements whose bare text runs wrapTextRuns wraps.
@@ -251,12 +257,12 @@ func isAncestor(a, n *html.Node) bool {
 // boilerTargets returns the elements to remove because of n: n itself or
 // an ancestor, and for a label that heads nothing else, the link lists
 // that follow it ("More:" then three single-link lists).
-func boilerTargets(n *html.Node, st func(*html.Node) nodeStats) []*html.Node {
-	t := boilerTarget(n, st)
+func boilerTargets(n *html.Node, st func(*html.Node) nodeStats) []doomed {
+	t, why := boilerTarget(n, st)
 	if t == nil {
 		return nil
 	}
-	out := []*html.Node{t}
+	out := []doomed{{t, why}}
 	if !isLabel(t, st) {
 		return out
 	}
@@ -265,12 +271,18 @@ func boilerTargets(n *html.Node, st func(*html.Node) nodeStats) []*html.Node {
 		case sib.Type == html.TextNode && strings.TrimSpace(sib.Data) == "":
 		case sib.Type == html.CommentNode:
 		case sib.Type == html.ElementNode && st(sib).text <= 300 && st(sib).linkDense(0.6):
-			out = append(out, sib)
+			out = append(out, doomed{sib, "link list after the label " + strconv.Quote(textOf(t))})
 		default:
 			return out
 		}
 	}
 	return out
+}
+
+// doomed is an element to remove and why, in words for Extractor.Explain.
+type doomed struct {
+	n   *html.Node
+	why string
 }
 
 // isLabel reports whether n is a short element whose text is a label.
@@ -285,52 +297,58 @@ func isLabel(n *html.Node, st func(*html.Node) nodeStats) bool {
 // labelTrim are the characters around a label's words.
 const labelTrim = " :：›»|•·-–—▶►→"
 
-// boilerTarget returns the element to remove because of n, or nil.
-func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) *html.Node {
+// boilerTarget returns the element to remove because of n, or nil, and
+// why (a constant phrase, or one naming the label that gave it away).
+func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) (*html.Node, string) {
 	s := st(n)
 	switch tag(n) {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe, atom.Nav:
-		return n
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Iframe:
+		return n, "not text"
+	case atom.Nav:
+		return n, "navigation (<nav>)"
 	case atom.Aside, atom.Footer, atom.Form, atom.Menu:
 		if !s.protected() {
-			return n
+			return n, "<" + n.Data + "> outside the prose"
 		}
 	case atom.Html, atom.Body, atom.Main, atom.Article:
-		return nil
+		return nil, ""
 	}
 	if s.protected() {
-		return nil
+		return nil, ""
 	}
 	if hasBoilerClass(n) {
-		return n
+		return n, "class or id names an ad, teaser or widget"
 	}
 	text := ""
 	if s.text <= 60 {
 		text = strings.Trim(textOf(n), labelTrim)
 	}
-	if text != "" && (label.MatchString(text) || stampLine.MatchString(text)) {
-		return widenLabel(n, st)
+	if text != "" && label.MatchString(text) {
+		return widenLabel(n, st), "box labelled " + strconv.Quote(text)
+	}
+	if text != "" && stampLine.MatchString(text) {
+		return widenLabel(n, st), "time stamp or counter " + strconv.Quote(text)
 	}
 	if s.text > 0 && s.text <= 300 && s.links > 0 {
 		switch tag(n) {
 		case atom.P, atom.Div, atom.Li, atom.Aside, atom.Strong, atom.Section, atom.Span, atom.Em, atom.B:
 			if m := readMore.FindStringSubmatch(textOf(n)); m != nil &&
 				float64(s.link) >= 0.5*float64(utf8.RuneCountInString(m[1])) {
-				return n
+				return n, `"Read more" teaser link`
 			}
 		}
 	}
 	switch tag(n) {
 	case atom.Ul, atom.Ol, atom.Dl:
 		if s.links >= 3 && s.linkDense(0.7) {
-			return n
+			return n, "link list"
 		}
 	case atom.Div, atom.Section, atom.Table:
 		if s.links >= 3 && s.linkDense(0.8) && s.text-s.link < 200 {
-			return n
+			return n, "link-dominated block"
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // widenLabel climbs from a label element to the box it heads: as long as

@@ -56,10 +56,14 @@
 //     stamps and counters. An element holding 400 or more characters of
 //     prose is never removed by these rules.
 //  3. go-trafilatura (comments excluded, its own date search disabled)
-//     picks the main content of what is left. If it returns a whole
-//     <article> as one paragraph (its baseline), the paragraphs are taken
-//     from that element instead; if it returns almost nothing, it is run
-//     again on the untouched page.
+//     picks the main content of what is left. If it returns one paragraph
+//     (its baseline glues a whole <article> into one), the paragraphs are
+//     taken from the page element with that text instead; if it returns
+//     almost nothing (under 250 characters), it is run again on the
+//     untouched page, and that result is taken if it is longer once the
+//     paragraphs of the elements step 2 removed are dropped from it (and,
+//     if it is one glued paragraph that no element of the page matches,
+//     not at all), so a short brief cannot bring its teasers back.
 //  4. Its output is split into paragraphs, one per block element (a <br>
 //     also ends a paragraph, table cells are joined with spaces), and
 //     filtered once more: the headline repeated at the top, the date and
@@ -147,6 +151,23 @@
 // the previous ones left. An XPath that fails while being evaluated on a
 // page (antchfx/xpath panics on a few, such as some comparisons of an
 // empty string with a number) makes Extract return an error naming it.
+//
+// # Explain
+//
+// [Extractor.Explain] returns the same Document as Extract and every
+// visible block of the page (each run of text that would be a paragraph in
+// text mode, and each element hidden by its markup), in document order,
+// with a CSS selector for it and whether the Document kept its text. A
+// block not kept says why: the Exclude entry or the boilerplate rule of
+// step 2 that removed it or an ancestor ("navigation (<nav>)", `box
+// labelled "Don't miss"`, "link list", …), "hidden", the Ignore expression
+// that matched it, "not part of the article" (go-trafilatura did not pick
+// it) or "not selected". The selector starts at the nearest ancestor with
+// a hand-written id (or at body) and names each element by tag, the class
+// names that do not look generated (no run of three digits) and
+// :nth-of-type where siblings share the tag, so that it can be put in an
+// Exclude list as it is. The monitor uses the selectors to learn which
+// blocks of a watched page change on most fetches.
 //
 // # What is not done
 //

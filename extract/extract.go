@@ -109,6 +109,11 @@ func New(opts Options) (*Extractor, error) {
 // fails on it; a page with no recognisable text gives a Document without
 // paragraphs, and the caller decides what that means.
 func (e *Extractor) Extract(in Input) (Document, error) {
+	return e.extract(in, nil)
+}
+
+// extract is Extract, telling tr (which may be nil) what it sees and drops.
+func (e *Extractor) extract(in Input, tr *trace) (Document, error) {
 	var doc Document
 	switch e.mode {
 	case ModeRaw:
@@ -123,7 +128,8 @@ func (e *Extractor) Extract(in Input) (Document, error) {
 		if err != nil {
 			return Document{}, err
 		}
-		if err := removeMatching(root, e.exclude); err != nil {
+		tr.collect(root)
+		if err := removeMatching(root, e.exclude, tr); err != nil {
 			return Document{}, err
 		}
 		switch e.mode {
@@ -134,7 +140,7 @@ func (e *Extractor) Extract(in Input) (Document, error) {
 				return Document{}, err
 			}
 		default:
-			doc = extractArticle(root, in.Body, in.URL)
+			doc = extractArticle(root, in.Body, in.URL, tr)
 		}
 	}
 	doc = normalizeDocument(doc)

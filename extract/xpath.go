@@ -131,11 +131,12 @@ func evalXPath(s selector, root *html.Node) (nodes []xpathNode, isValue bool, va
 // each selector sees the tree the previous ones left. An XPath that selects
 // text or comment nodes removes them; one that selects attributes removes
 // those attributes.
-func removeMatching(root *html.Node, sels []selector) error {
+func removeMatching(root *html.Node, sels []selector, tr *trace) error {
 	for _, s := range sels {
 		if s.css != nil {
 			for _, n := range cascadia.QueryAll(root, s.css) {
 				if n.Parent != nil {
+					tr.drop(n, "exclude: "+s.src)
 					n.Parent.RemoveChild(n)
 				}
 			}
@@ -153,6 +154,7 @@ func removeMatching(root *html.Node, sels []selector) error {
 			case x.kind == xpath.AttributeNode:
 				x.n.Attr = deleteAttr(x.n.Attr, x.attr)
 			case x.n.Parent != nil && x.n.Type != html.DocumentNode:
+				tr.drop(x.n, "exclude: "+s.src)
 				x.n.Parent.RemoveChild(x.n)
 			}
 		}
