@@ -16,6 +16,14 @@ const (
 	ModeJSON     = "json"     // a JSON body: its leaves, or the values at select's paths
 )
 
+// What a watch does with the blocks of its page that change on most
+// fetches, the values of the volatile keys.
+const (
+	VolatileSuggest = "suggest" // learn them and suggest exclude rules (the default)
+	VolatileIgnore  = "ignore"  // learn them; a change confined to them is not a revision
+	VolatileOff     = "off"     // do not learn
+)
+
 // Config is a loaded, validated configuration file.
 type Config struct {
 	// Path is the name of the file the configuration came from, as given to
@@ -44,6 +52,12 @@ type Defaults struct {
 	// page again to confirm it (a change that does not reproduce is not
 	// recorded); 0 turns confirmation off for every watch.
 	ConfirmDelay time.Duration
+	// Volatile is what watches that set none do with blocks that change on
+	// most fetches: one of the Volatile constants.
+	Volatile string
+	// IgnoreNumbers makes watches that set none treat a change in which
+	// only numbers changed ("3 comments" → "4 comments") as no change.
+	IgnoreNumbers bool
 }
 
 // Watch is one page to monitor, as declared in the file.
@@ -56,7 +70,12 @@ type Watch struct {
 	Exclude []string // CSS selectors whose elements are dropped
 	Ignore  []string // regular expressions; matching lines are dropped before comparing
 	Confirm *bool    // confirm changes with a second fetch; nil means yes (when the delay is not 0)
-	Pos     Position // where the watch is declared
+	// Volatile is one of the Volatile constants; empty means the default.
+	Volatile string
+	// IgnoreNumbers: a change in which only numbers changed is no change;
+	// nil means the default.
+	IgnoreNumbers *bool
+	Pos           Position // where the watch is declared
 }
 
 // Default returns the configuration used when there is no file. It is the
@@ -69,6 +88,7 @@ func Default() *Config {
 			Timeout:      30 * time.Second,
 			MaxBody:      10 << 20,
 			ConfirmDelay: 5 * time.Second,
+			Volatile:     VolatileSuggest,
 		},
 	}
 }
@@ -85,6 +105,19 @@ func (w Watch) Effective(d Defaults) Watch {
 	}
 	if w.Mode == "" {
 		w.Mode = ModeArticle
+	}
+	if w.Volatile == "" {
+		w.Volatile = d.Volatile
+	}
+	if w.Volatile == "" {
+		w.Volatile = VolatileSuggest
+	}
+	if w.IgnoreNumbers == nil {
+		b := d.IgnoreNumbers
+		w.IgnoreNumbers = &b
+	} else {
+		b := *w.IgnoreNumbers
+		w.IgnoreNumbers = &b
 	}
 	w.Tags = slices.Clone(w.Tags)
 	w.Select = slices.Clone(w.Select)

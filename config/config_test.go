@@ -36,6 +36,7 @@ func TestExample(t *testing.T) {
 		t.Fatalf("ParseEnv: %v", err)
 	}
 	at := func(line, col int) Position { return Position{File: file, Line: line, Column: col} }
+	yes := true
 	want := &Config{
 		Path: file,
 		DB:   "/home/ann/.local/share/redline/redline.db",
@@ -44,6 +45,7 @@ func TestExample(t *testing.T) {
 			Timeout:      30 * time.Second,
 			MaxBody:      10 << 20,
 			ConfirmDelay: 5 * time.Second,
+			Volatile:     VolatileSuggest,
 			UserAgent:    "",
 			Ignore:       []string{"^Advertisement$"},
 			Exclude:      []string{".cookie-banner"},
@@ -53,7 +55,7 @@ func TestExample(t *testing.T) {
 				URL:  "https://www.lemonde.fr/international/article/2014/03/29/poutine-appelle-obama_4391982_3210.html",
 				Name: "lemonde-putin",
 				Tags: []string{"news", "russia"},
-				Pos:  at(29, 5),
+				Pos:  at(31, 5),
 			},
 			{
 				URL:     "https://www.france24.com/en/20140329-putin-obama-ukraine",
@@ -63,10 +65,10 @@ func TestExample(t *testing.T) {
 				Select:  []string{"article .t-content__body"},
 				Exclude: []string{".m-em-newsletter"},
 				Ignore:  []string{`^\d+ comments$`},
-				Pos:     at(34, 5),
+				Pos:     at(36, 5),
 			},
-			{URL: "https://example.org/terms", Tags: []string{"legal"}, Mode: ModeText, Pos: at(44, 5)},
-			{URL: "https://example.org/status.json", Mode: ModeRaw, Pos: at(47, 5)},
+			{URL: "https://example.org/terms", Tags: []string{"legal"}, Mode: ModeText, Volatile: VolatileIgnore, IgnoreNumbers: &yes, Pos: at(46, 5)},
+			{URL: "https://example.org/status.json", Mode: ModeRaw, Pos: at(51, 5)},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -151,14 +153,18 @@ func TestParseValid(t *testing.T) {
   ignore: []
   exclude: [nav, "footer, aside"]
   confirm_delay: 0s
+  volatile: ignore
+  ignore_numbers: true
 `,
 			want: withDefaults(func(c *Config) {
 				c.Defaults = Defaults{
-					Mode:      ModeText,
-					Timeout:   90 * time.Second,
-					MaxBody:   1 << 20,
-					UserAgent: "redline-test/1.0",
-					Exclude:   []string{"nav", "footer, aside"},
+					Mode:          ModeText,
+					Timeout:       90 * time.Second,
+					MaxBody:       1 << 20,
+					UserAgent:     "redline-test/1.0",
+					Exclude:       []string{"nav", "footer, aside"},
+					Volatile:      VolatileIgnore,
+					IgnoreNumbers: true,
 				}
 			}),
 		},
@@ -297,7 +303,7 @@ watches:
 
 func TestDefault(t *testing.T) {
 	t.Parallel()
-	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second}}
+	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second, Volatile: VolatileSuggest}}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)
 	}
@@ -312,7 +318,8 @@ func TestDefault(t *testing.T) {
 
 func TestEffective(t *testing.T) {
 	t.Parallel()
-	d := Defaults{Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}}
+	d := Defaults{Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: true}
+	yes, no := true, false
 	tests := []struct {
 		name string
 		w    Watch
@@ -323,18 +330,18 @@ func TestEffective(t *testing.T) {
 			name: "mode and lists from the defaults",
 			w:    Watch{URL: "u"},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}},
+			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: &yes},
 		},
 		{
 			name: "own mode kept, own entries after the defaults, repeats dropped",
-			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}},
+			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}, Volatile: VolatileIgnore, IgnoreNumbers: &no},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}},
+			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}, Volatile: VolatileIgnore, IgnoreNumbers: &no},
 		},
 		{
 			name: "zero defaults mean article mode",
 			w:    Watch{URL: "u", Tags: []string{"t"}, Select: []string{"main"}},
-			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}},
+			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}, Volatile: VolatileSuggest, IgnoreNumbers: &no},
 		},
 	}
 	for _, tt := range tests {

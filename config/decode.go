@@ -50,14 +50,14 @@ type sources struct {
 }
 
 type defaultsSrc struct {
-	mode, timeout, maxBody, userAgent, confirmDelay src
-	ignore, exclude                                 listSrc
+	mode, timeout, maxBody, userAgent, confirmDelay, volatile src
+	ignore, exclude                                           listSrc
 }
 
 type watchSrc struct {
 	label                      string // `watch "name"` or `watches[i]`, the prefix of its messages
 	broken                     bool   // some part failed to decode: skip the checks that combine fields
-	url, name, mode            src
+	url, name, mode, volatile  src
 	tags, sel, exclude, ignore listSrc
 }
 
@@ -343,8 +343,17 @@ func (d *decoder) expandHome(n *yaml.Node, key, path string) string {
 func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
-	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "volatile":
+			var m string
+			if m, s.volatile = d.str(v, ctx, key); s.volatile.st == good {
+				def.Volatile = m
+			}
+		case "ignore_numbers":
+			if b, ok := d.boolean(v, ctx, key); ok {
+				def.IgnoreNumbers = b
+			}
 		case "mode":
 			var m string
 			if m, s.mode = d.str(v, ctx, key); s.mode.st == good {
@@ -417,8 +426,14 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "volatile":
+			w.Volatile, ws.volatile = d.str(v, ctx, key)
+		case "ignore_numbers":
+			if b, ok := d.boolean(v, ctx, key); ok {
+				w.IgnoreNumbers = &b
+			}
 		case "name":
 			// Decoded above.
 		case "url":

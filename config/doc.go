@@ -22,6 +22,8 @@
 //	  ignore: ["^Advertisement$"]
 //	  exclude: [".cookie-banner"]
 //	  confirm_delay: 5s
+//	  volatile: suggest                    # suggest | ignore | off
+//	  ignore_numbers: false
 //	watches:
 //	  - url: https://www.france24.com/en/20140329-putin-obama-ukraine
 //	    name: france24-putin
@@ -31,6 +33,8 @@
 //	    exclude: [".m-em-newsletter"]
 //	    ignore: ['^\d+ comments$']
 //	    confirm: true
+//	    volatile: ignore
+//	    ignore_numbers: true
 //
 // Top level:
 //
@@ -70,6 +74,22 @@
 //     revision only if the new text reproduces; otherwise the check counts
 //     as flapping. A Go duration from 0 (confirmation off for every watch)
 //     to 10m. Default 5s.
+//   - volatile: what to do with the blocks of a page that change on most
+//     fetches (a ticker, a "last updated" line, a rotating module inside
+//     the kept text). redline remembers, per watch, how often each kept
+//     block changed on recent fetches; a block that changed on at least
+//     three of them, and on at least three quarters of its last eight, is
+//     volatile (one change never makes a block volatile). suggest (the
+//     default) learns them and shows them, with an exclude rule to copy, in
+//     `redline extract --explain` and in the log; ignore also treats a
+//     change confined to volatile blocks (each changed line comes from one,
+//     none removed without a replacement) as no change, as long as they
+//     hold less than half of the page's text; off learns nothing.
+//   - ignore_numbers: true or false; true treats a change in which only
+//     numbers changed, each into another number inside an otherwise equal
+//     paragraph ("3 comments" → "4 comments", "1,204 views" → "1,209
+//     views"), as no change. For listing and status pages with counters;
+//     a price watch wants it false. Default false.
 //
 // Each watch:
 //
@@ -98,6 +118,7 @@
 //   - confirm: true or false; false records a change from one fetch,
 //     without the confirming second fetch (for pages that change every few
 //     seconds). Default true.
+//   - volatile, ignore_numbers: as in defaults, for this watch.
 //
 // Every CSS selector must parse as a CSS selector group ("a, b" is one
 // entry), every XPath must compile (an XPath in exclude must select nodes,

@@ -40,6 +40,15 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`redline.yaml:2:3: defaults: unknown field "schedule"`},
 		},
 		{
+			name: "unknown volatile value",
+			yaml: "defaults:\n  volatile: apply\nwatches:\n  - url: https://a.example/\n    name: a\n    volatile: sometimes\n    ignore_numbers: 1\n",
+			want: []string{
+				`redline.yaml:2:13: defaults: volatile: unknown value "apply" (want suggest, ignore or off)`,
+				`redline.yaml:6:15: watch "a": volatile: unknown value "sometimes" (want suggest, ignore or off)`,
+				`redline.yaml:7:21: watch "a": ignore_numbers: expected true or false, got 1`,
+			},
+		},
+		{
 			name: "confirm not a boolean",
 			yaml: "watches:\n  - url: https://a.example/\n    confirm: \"no\"\n",
 			want: []string{`redline.yaml:3:14: watches[0]: confirm: expected true or false, got "no"`},

@@ -25,6 +25,9 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	if ds.mode.st == good {
 		d.checkMode(ds.mode.pos, ctx, def.Mode)
 	}
+	if ds.volatile.st == good {
+		d.checkVolatile(ds.volatile.pos, ctx, def.Volatile)
+	}
 	if ds.timeout.st == good && def.Timeout <= 0 {
 		d.errorAt(ds.timeout.pos, ctx, "timeout", "must be greater than zero, got %s", def.Timeout)
 	}
@@ -78,6 +81,9 @@ func (d *decoder) checkWatch(w Watch, ws watchSrc, defMode string, urls, names m
 	}
 	if ws.mode.st == good {
 		d.checkMode(ws.mode.pos, ctx, w.Mode)
+	}
+	if ws.volatile.st == good {
+		d.checkVolatile(ws.volatile.pos, ctx, w.Volatile)
 	}
 	seen := make(map[string]bool)
 	for i, tag := range w.Tags {
@@ -137,6 +143,14 @@ func (d *decoder) checkMode(p Position, ctx, mode string) {
 	if !isMode(mode) {
 		d.errorAt(p, ctx, "mode", "unknown mode %q (want %s, %s, %s, %s or %s)", mode, ModeArticle, ModeText, ModeSelector, ModeRaw, ModeJSON)
 	}
+}
+
+func (d *decoder) checkVolatile(p Position, ctx, v string) {
+	switch v {
+	case VolatileSuggest, VolatileIgnore, VolatileOff:
+		return
+	}
+	d.errorAt(p, ctx, "volatile", "unknown value %q (want %s, %s or %s)", v, VolatileSuggest, VolatileIgnore, VolatileOff)
 }
 
 // checkURL returns a message saying what is wrong with a watch URL, or else
