@@ -27,6 +27,6 @@
 //
 // What it does not do: fetch, extract, compare or schedule (package monitor
 // and its helpers decide what a check found; the store only records it), nor
-// interpret extraction settings or revision documents, which it keeps as
-// given.
+// interpret extraction settings, revision documents or block statistics,
+// which it keeps as given.
 package store

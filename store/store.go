@@ -25,6 +25,11 @@ type Extraction struct {
 	Select  []string `json:"select,omitempty"`  // CSS selectors whose text is kept (selector mode)
 	Exclude []string `json:"exclude,omitempty"` // CSS selectors whose elements are dropped
 	Ignore  []string `json:"ignore,omitempty"`  // regular expressions; matching lines are dropped before comparing
+	// Volatile says what the monitor does with blocks that change on most
+	// fetches: "suggest" (default when empty), "ignore" or "off".
+	Volatile string `json:"volatile,omitempty"`
+	// IgnoreNumbers: a change in which only numbers changed is no change.
+	IgnoreNumbers bool `json:"ignore_numbers,omitempty"`
 }
 
 // Source says where a watch was declared.
@@ -65,6 +70,30 @@ type WatchState struct {
 	ConsecutiveErrors int       // failed checks since the last good one
 	Revisions         int       // number of revisions stored (the newest sequence number)
 	Flaps             int       // checks whose change did not reproduce on confirmation, since the watch was added
+
+	// Blocks is what the monitor last handed RecordCheck about the blocks
+	// of the page (see CheckResult.Blocks), in the order given: nil before
+	// any were recorded, empty (non-nil) after an empty list was.
+	Blocks []BlockStat
+}
+
+// BlockStat is what the monitor remembers about one block of a watch's page
+// between checks, to learn which blocks change on most fetches (see the
+// monitor's volatility learning). The store keeps the stats as given and
+// gives them no meaning: it neither checks that a selector is valid CSS nor
+// that the counts agree. Selector and Hash must be valid UTF-8 (the stats
+// are stored as JSON): RecordCheck refuses a check carrying one that is not.
+type BlockStat struct {
+	// Selector is a CSS selector naming the block in the page.
+	Selector string `json:"selector"`
+	// Hash is the hash of the block's text at the last observation.
+	Hash string `json:"hash"`
+	// Seen counts the observations of the block so far.
+	Seen int `json:"seen"`
+	// Changes is the history of the last 32 observations, newest in bit 0:
+	// a bit is 1 when the block's text at that observation differed from
+	// the observation before.
+	Changes uint32 `json:"changes"`
 }
 
 // Outcome is the result of one check.
@@ -125,6 +154,12 @@ type CheckResult struct {
 	// Revision is required for OutcomeNew and OutcomeChanged and must be nil
 	// otherwise. Its Seq is ignored: RecordCheck assigns the next one.
 	Revision *Revision
+
+	// Blocks, when non-nil, replaces the watch's stored WatchState.Blocks,
+	// whatever the outcome; an empty non-nil slice clears them. When nil,
+	// the stored blocks are kept (a check that did not look at the blocks,
+	// e.g. a failed fetch or a 304, passes nil).
+	Blocks []BlockStat
 }
 
 // WatchFilter selects watches for ListWatches. The zero value selects all.
@@ -165,12 +200,13 @@ type Store interface {
 	// RecordCheck stores the outcome of one check in a single transaction:
 	// the check row, the revision (if any, with the next sequence number),
 	// and the watch state (LastCheckAt, validators, error count, LastError,
-	// LastChangeAt, Revisions, Flaps). Either all of it is stored or none of
-	// it. It returns the stored check, whose RevisionSeq names the new
-	// revision. A malformed r (an unknown outcome, a revision missing for
-	// OutcomeNew/OutcomeChanged or present for another outcome, an Error
-	// missing for OutcomeError or present for another) is refused before
-	// anything is written.
+	// LastChangeAt, Revisions, Flaps, Blocks). Either all of it is stored or
+	// none of it. It returns the stored check, whose RevisionSeq names the
+	// new revision. A malformed r (an unknown outcome, a revision missing
+	// for OutcomeNew/OutcomeChanged or present for another outcome, an Error
+	// missing for OutcomeError or present for another, a BlockStat whose
+	// Selector or Hash is not valid UTF-8) is refused before anything is
+	// written.
 	//
 	// The state changes by outcome (package internal/checkstate holds the
 	// rules both engines apply): LastCheckAt becomes r.StartedAt for every
@@ -179,6 +215,8 @@ type Store interface {
 	// and LastError. OutcomeNotModified and OutcomeFlapping keep the
 	// validators, the others store r's. OutcomeFlapping adds one to Flaps and
 	// stores no revision. A revision sets LastChangeAt and Revisions.
+	// Whatever the outcome, a non-nil r.Blocks replaces the stored Blocks
+	// (an empty one clears them) and a nil one keeps them.
 	RecordCheck(ctx context.Context, r CheckResult) (Check, error)
 
 	// LatestRevision returns the newest revision of a watch, or ErrNotFound

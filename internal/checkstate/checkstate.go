@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redlinehq/redline/internal/textzip"
 	"github.com/redlinehq/redline/store"
@@ -17,7 +18,9 @@ import (
 //   - Revision is present for OutcomeNew and OutcomeChanged and nil
 //     otherwise (OutcomeFlapping included: the change did not reproduce, so
 //     nothing is recorded); when present its FetchedAt is set, its WatchID
-//     is zero or r.WatchID, and its Document is empty or valid JSON.
+//     is zero or r.WatchID, and its Document is empty or valid JSON;
+//   - the Selector and Hash of every BlockStat are valid UTF-8 (the stats
+//     are stored as JSON, which cannot carry other bytes as given).
 func Validate(r store.CheckResult) error {
 	switch r.Outcome {
 	case store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
@@ -36,6 +39,14 @@ func Validate(r store.CheckResult) error {
 	}
 	if r.Outcome != store.OutcomeError && r.Error != "" {
 		return fmt.Errorf("outcome %q carries an error message (%q); only %q may", r.Outcome, r.Error, store.OutcomeError)
+	}
+	for i, b := range r.Blocks {
+		if !utf8.ValidString(b.Selector) {
+			return fmt.Errorf("block %d: selector %q is not valid UTF-8", i, b.Selector)
+		}
+		if !utf8.ValidString(b.Hash) {
+			return fmt.Errorf("block %d (%s): hash %q is not valid UTF-8", i, b.Selector, b.Hash)
+		}
 	}
 	wantRevision := r.Outcome == store.OutcomeNew || r.Outcome == store.OutcomeChanged
 	switch {
@@ -75,6 +86,8 @@ func Validate(r store.CheckResult) error {
 //   - Any other outcome: errors are reset and r's validators replace the old
 //     ones (an empty one included: the server no longer sent it).
 //   - With a revision: LastChangeAt is its FetchedAt and Revisions is seq.
+//   - Whatever the outcome, a non-nil r.Blocks replaces Blocks (an empty
+//     one clears them); a nil one keeps them.
 func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState {
 	next := prev
 	next.LastCheckAt = r.StartedAt
@@ -99,6 +112,9 @@ func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState 
 	if r.Revision != nil {
 		next.LastChangeAt = r.Revision.FetchedAt
 		next.Revisions = seq
+	}
+	if r.Blocks != nil {
+		next.Blocks = r.Blocks
 	}
 	return next
 }

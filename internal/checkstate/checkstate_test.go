@@ -48,6 +48,10 @@ func TestValidate(t *testing.T) {
 		{"revision without time", func(r *store.CheckResult) { r.Revision.FetchedAt = time.Time{} }, "fetch time"},
 		{"bad document", func(r *store.CheckResult) { r.Revision.Document = json.RawMessage(`{"a":`) }, "not valid JSON"},
 		{"new with error text", func(r *store.CheckResult) { r.Error = "boom" }, "carries an error message"},
+		{"block selector not UTF-8", func(r *store.CheckResult) {
+			r.Blocks = []store.BlockStat{{Selector: "p", Hash: "h"}, {Selector: "p.\xff", Hash: "h"}}
+		}, "block 1: selector"},
+		{"block hash not UTF-8", func(r *store.CheckResult) { r.Blocks = []store.BlockStat{{Selector: "p", Hash: "\xc3("}} }, "block 0 (p): hash"},
 	}
 	for _, tt := range tests {
 		r := ok(store.OutcomeNew)
@@ -116,6 +120,28 @@ func TestNext(t *testing.T) {
 		}
 		if diff := cmp.Diff(tt.want, Next(prev, r, tt.seq)); diff != "" {
 			t.Errorf("%s: Next mismatch (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func TestNextBlocks(t *testing.T) {
+	t.Parallel()
+	old := []store.BlockStat{{Selector: "main", Hash: "h0", Seen: 3, Changes: 0b101}}
+	fresh := []store.BlockStat{{Selector: "main", Hash: "h1", Seen: 4, Changes: 0b1011}, {Selector: "aside", Hash: "h2", Seen: 1}}
+	prev := store.WatchState{Blocks: old}
+	for _, o := range []store.Outcome{store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
+		store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping} {
+		r := store.CheckResult{StartedAt: t1, Outcome: o}
+		if diff := cmp.Diff(old, Next(prev, r, 0).Blocks); diff != "" {
+			t.Errorf("%s with nil Blocks: Blocks not kept (-want +got):\n%s", o, diff)
+		}
+		r.Blocks = fresh
+		if diff := cmp.Diff(fresh, Next(prev, r, 0).Blocks); diff != "" {
+			t.Errorf("%s with Blocks: Blocks not replaced (-want +got):\n%s", o, diff)
+		}
+		r.Blocks = []store.BlockStat{}
+		if got := Next(prev, r, 0).Blocks; got == nil || len(got) != 0 {
+			t.Errorf("%s with empty Blocks: Blocks = %#v, want empty, not nil", o, got)
 		}
 	}
 }

@@ -20,10 +20,16 @@ func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Che
 	if err != nil {
 		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
 	}
+	// Encoded before the transaction, like the text, so the row lock is not
+	// held meanwhile.
+	blocks, err := encodeBlocks(r.Blocks)
+	if err != nil {
+		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
+	}
 	var c store.Check
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		c, err = recordCheck(ctx, tx, r, textGz)
+		c, err = recordCheck(ctx, tx, r, textGz, blocks)
 		return err
 	})
 	if err != nil {
@@ -32,7 +38,11 @@ func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Che
 	return c, nil
 }
 
-func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []byte) (store.Check, error) {
+// recordCheck runs RecordCheck's transaction. blocks is r.Blocks encoded
+// (nil when r.Blocks is): the stored blocks are neither read nor, when it is
+// nil, written, so the state read as prev lacks them and checkstate.Next's
+// Blocks is not used.
+func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []byte, blocks *string) (store.Check, error) {
 	var (
 		prev               store.WatchState
 		lastCheck, lastChg *time.Time
@@ -61,9 +71,9 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.Exec(ctx, `UPDATE watches SET etag = $1, last_modified = $2, body_hash = $3,
 		last_check_at = $4, last_change_at = $5, last_error = $6, consecutive_errors = $7, revision_count = $8,
-		flaps = $9 WHERE id = $10`,
+		flaps = $9, blocks = coalesce($10::text, blocks) WHERE id = $11`,
 		next.ETag, next.LastModified, next.BodyHash, nullTime(next.LastCheckAt), nullTime(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

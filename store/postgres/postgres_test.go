@@ -2,13 +2,18 @@ package postgres
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/redlinehq/redline/internal/pgtest"
+	"github.com/redlinehq/redline/internal/sqlmigrate"
 	"github.com/redlinehq/redline/store"
 	"github.com/redlinehq/redline/store/storetest"
 )
@@ -192,6 +197,7 @@ func TestColumnTypes(t *testing.T) {
 		"watches.lease_expires_at": "timestamp with time zone",
 		"watches.flaps":            "integer",
 		"revisions.class":          "text",
+		"watches.blocks":           "text",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
@@ -213,5 +219,100 @@ func TestColumnTypes(t *testing.T) {
 		if got[col] != typ {
 			t.Errorf("column %s has type %q, want %q", col, got[col], typ)
 		}
+	}
+}
+
+// TestCorruptBlocks: a blocks value that does not decode is an error naming
+// the watch, from every method that reads watches.
+func TestCorruptBlocks(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/corrupt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "watch " + strconv.FormatInt(w.ID, 10)
+	for _, bad := range []string{`not json`, `[{"seen":"many"}]`} {
+		if _, err := s.pool.Exec(ctx, `UPDATE watches SET blocks = $1 WHERE id = $2`, bad, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Watch(ctx, w.ID)
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "block") {
+			t.Errorf("Watch(blocks %s) error = %v, want one naming %s and the blocks", bad, err, name)
+		}
+		_, err = s.WatchByURL(ctx, w.URL)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("WatchByURL(blocks %s) error = %v, want one naming %s", bad, err, name)
+		}
+		_, err = s.ListWatches(ctx, store.WatchFilter{})
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("ListWatches(blocks %s) error = %v, want one naming %s", bad, err, name)
+		}
+	}
+	// RecordCheck does not read the stored blocks: giving new ones repairs them.
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged,
+		Blocks: []store.BlockStat{{Selector: "p", Hash: "h", Seen: 1}}}); err != nil {
+		t.Fatalf("RecordCheck over corrupt blocks: %v", err)
+	}
+	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 {
+		t.Errorf("Watch after repair = %+v, %v", got.State.Blocks, err)
+	}
+}
+
+// TestUpgradeFromVersion1 opens a schema that a redline of schema version 1
+// created and filled: Open migrates it, and its watches read back with no
+// blocks.
+func TestUpgradeFromVersion1(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	ms, err := sqlmigrate.Load(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Fatalf("%d migrations, want at least 2", len(ms))
+	}
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if applied, err := migrateStep(ctx, tx, ms[:1]); err != nil || !applied {
+			return fmt.Errorf("apply 0001: %v, %w", applied, err)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO watches (url, created_at, etag, revision_count) VALUES ($1, now(), $2, $3)`,
+			"https://example.com/old", `"v1"`, 3)
+		return err
+	})
+	pool.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("Open(version 1 schema): %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if v, rows := schemaVersion(t, s); v != len(ms) || rows != len(ms) {
+		t.Errorf("after Open: schema version %d in %d rows, want %d in %d", v, rows, len(ms), len(ms))
+	}
+	w, err := s.WatchByURL(ctx, "https://example.com/old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.State.ETag != `"v1"` || w.State.Revisions != 3 || w.State.Blocks != nil {
+		t.Errorf("migrated watch state = %+v, want the version 1 values and nil Blocks", w.State)
+	}
+	blocks := []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1, Changes: 1}}
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged,
+		Blocks: blocks}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 || got.State.Blocks[0] != blocks[0] {
+		t.Errorf("Blocks after a check on the migrated schema = %+v, %v; want %+v", got.State.Blocks, err, blocks)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // watchColumns are the columns scanWatch reads, in its order.
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count, flaps`
+	consecutive_errors, revision_count, flaps, blocks`
 
 func scanWatch(row pgx.Row) (store.Watch, error) {
 	var (
@@ -25,12 +25,16 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 		extract            []byte
 		source             string
 		lastCheck, lastChg *time.Time
+		blocks             string
 	)
 	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.CreatedAt,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
-		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps)
+		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks)
 	if err != nil {
 		return store.Watch{}, err
+	}
+	if w.State.Blocks, err = decodeBlocks(blocks); err != nil {
+		return store.Watch{}, fmt.Errorf("watch %d: %w", w.ID, err)
 	}
 	if len(w.Tags) == 0 {
 		w.Tags = nil
@@ -43,6 +47,34 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	w.State.LastCheckAt = utc(lastCheck)
 	w.State.LastChangeAt = utc(lastChg)
 	return w, nil
+}
+
+// encodeBlocks encodes bs for the blocks column: nil (NULL) for nil, which
+// RecordCheck's coalesce turns into "keep the stored value", else the JSON
+// array, "[]" for an empty slice.
+func encodeBlocks(bs []store.BlockStat) (*string, error) {
+	if bs == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(bs)
+	if err != nil {
+		return nil, fmt.Errorf("encode block stats: %w", err)
+	}
+	s := string(b)
+	return &s, nil
+}
+
+// decodeBlocks decodes the blocks column: nil for the empty string (none
+// recorded), an empty non-nil slice for "[]".
+func decodeBlocks(s string) ([]store.BlockStat, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bs := []store.BlockStat{}
+	if err := json.Unmarshal([]byte(s), &bs); err != nil {
+		return nil, fmt.Errorf("decode block stats: %w", err)
+	}
+	return bs, nil
 }
 
 // settings encodes the array and JSON columns of w.

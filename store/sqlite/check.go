@@ -19,14 +19,24 @@ func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Che
 	if err != nil {
 		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
 	}
-	c, err := s.recordCheck(ctx, r, textGz)
+	// Encoded before the transaction, like the text, so the lock is not
+	// held meanwhile.
+	blocks, err := encodeBlocks(r.Blocks)
+	if err != nil {
+		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
+	}
+	c, err := s.recordCheck(ctx, r, textGz, blocks)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("record check of watch %d: %w", r.WatchID, err)
 	}
 	return c, nil
 }
 
-func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []byte) (store.Check, error) {
+// recordCheck runs RecordCheck's transaction. blocks is r.Blocks encoded
+// (NULL when nil): the stored blocks are neither read nor, when it is NULL,
+// written, so the state read as prev lacks them and checkstate.Next's Blocks
+// is not used.
+func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []byte, blocks sql.NullString) (store.Check, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return store.Check{}, err
@@ -61,9 +71,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.ExecContext(ctx, `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
 		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
-		flaps = ? WHERE id = ?`,
+		flaps = ?, blocks = coalesce(?, blocks) WHERE id = ?`,
 		next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redlinehq/redline/internal/sqlmigrate"
 	"github.com/redlinehq/redline/store"
 	"github.com/redlinehq/redline/store/storetest"
 )
@@ -281,5 +282,102 @@ func TestTwoStoresOneFile(t *testing.T) {
 	}
 	if got.State.Revisions != 2*n {
 		t.Errorf("Revisions = %d, want %d", got.State.Revisions, 2*n)
+	}
+}
+
+// TestCorruptBlocks: a blocks value that does not decode is an error naming
+// the watch, from every method that reads watches; the column's CHECK keeps
+// out what is not a JSON array.
+func TestCorruptBlocks(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/corrupt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`not json`, `{"selector":"p"}`, `"[]"`} {
+		if _, err := s.write.ExecContext(ctx, `UPDATE watches SET blocks = ? WHERE id = ?`, bad, w.ID); err == nil {
+			t.Errorf("blocks = %s accepted, want the CHECK to refuse it", bad)
+		}
+	}
+	if _, err := s.write.ExecContext(ctx, `UPDATE watches SET blocks = ? WHERE id = ?`, `[{"seen":"many"}]`, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	name := "watch " + strconv.FormatInt(w.ID, 10)
+	_, err = s.Watch(ctx, w.ID)
+	if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "block") {
+		t.Errorf("Watch(corrupt blocks) error = %v, want one naming %s and the blocks", err, name)
+	}
+	_, err = s.WatchByURL(ctx, w.URL)
+	if err == nil || !strings.Contains(err.Error(), name) {
+		t.Errorf("WatchByURL(corrupt blocks) error = %v, want one naming %s", err, name)
+	}
+	_, err = s.ListWatches(ctx, store.WatchFilter{})
+	if err == nil || !strings.Contains(err.Error(), name) {
+		t.Errorf("ListWatches(corrupt blocks) error = %v, want one naming %s", err, name)
+	}
+	// RecordCheck does not read the stored blocks: giving new ones repairs them.
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged,
+		Blocks: []store.BlockStat{{Selector: "p", Hash: "h", Seen: 1}}}); err != nil {
+		t.Fatalf("RecordCheck over corrupt blocks: %v", err)
+	}
+	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 {
+		t.Errorf("Watch after repair = %+v, %v", got.State.Blocks, err)
+	}
+}
+
+// TestUpgradeFromVersion1 opens a database that a redline of schema version
+// 1 created and filled: Open migrates it, and its watches read back with no
+// blocks.
+func TestUpgradeFromVersion1(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := sqlmigrate.Load(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 2 {
+		t.Fatalf("%d migrations, want at least 2", len(ms))
+	}
+	if applied, err := migrateStep(ctx, db, ms[:1]); err != nil || !applied {
+		t.Fatalf("apply 0001: %v, %v", applied, err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO watches (url, created_at, etag, revision_count) VALUES (?, ?, ?, ?)`,
+		"https://example.com/old", time.Now().UnixMicro(), `"v1"`, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(version 1 database): %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if got := schemaVersion(t, s); got != len(ms) {
+		t.Errorf("schema version after Open = %d, want %d", got, len(ms))
+	}
+	w, err := s.WatchByURL(ctx, "https://example.com/old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.State.ETag != `"v1"` || w.State.Revisions != 3 || w.State.Blocks != nil {
+		t.Errorf("migrated watch state = %+v, want the version 1 values and nil Blocks", w.State)
+	}
+	blocks := []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1, Changes: 1}}
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged,
+		Blocks: blocks}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 || got.State.Blocks[0] != blocks[0] {
+		t.Errorf("Blocks after a check on the migrated database = %+v, %v; want %+v", got.State.Blocks, err, blocks)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // watchColumns are the columns scanWatch reads, in its order.
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count, flaps`
+	consecutive_errors, revision_count, flaps, blocks`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -27,12 +27,16 @@ func scanWatch(row scanner) (store.Watch, error) {
 		source             string
 		created            int64
 		lastCheck, lastChg sql.NullInt64
+		blocks             string
 	)
 	err := row.Scan(&w.ID, &w.URL, &w.Name, &tags, &extract, &source, &w.Paused, &w.SkipConfirm, &created,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
-		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps)
+		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks)
 	if err != nil {
 		return store.Watch{}, err
+	}
+	if w.State.Blocks, err = decodeBlocks(blocks); err != nil {
+		return store.Watch{}, fmt.Errorf("watch %d: %w", w.ID, err)
 	}
 	if err := json.Unmarshal([]byte(tags), &w.Tags); err != nil {
 		return store.Watch{}, fmt.Errorf("watch %d: decode tags: %w", w.ID, err)
@@ -48,6 +52,33 @@ func scanWatch(row scanner) (store.Watch, error) {
 	w.State.LastCheckAt = fromMicros(lastCheck)
 	w.State.LastChangeAt = fromMicros(lastChg)
 	return w, nil
+}
+
+// encodeBlocks encodes bs for the blocks column: NULL for nil (which
+// RecordCheck's coalesce turns into "keep the stored value"), else the JSON
+// array, "[]" for an empty slice.
+func encodeBlocks(bs []store.BlockStat) (sql.NullString, error) {
+	if bs == nil {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(bs)
+	if err != nil {
+		return sql.NullString{}, fmt.Errorf("encode block stats: %w", err)
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+// decodeBlocks decodes the blocks column: nil for the empty string (none
+// recorded), an empty non-nil slice for "[]".
+func decodeBlocks(s string) ([]store.BlockStat, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bs := []store.BlockStat{}
+	if err := json.Unmarshal([]byte(s), &bs); err != nil {
+		return nil, fmt.Errorf("decode block stats: %w", err)
+	}
+	return bs, nil
 }
 
 // settings encodes the JSON columns of w.

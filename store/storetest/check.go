@@ -235,6 +235,16 @@ func testRecordCheckInvalid(t *testing.T, s store.Store) {
 			return r
 		}(),
 		"unknown outcome": noRevision("sideways"),
+		"block selector not UTF-8": func() store.CheckResult {
+			r := noRevision(store.OutcomeUnchanged)
+			r.Blocks = []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1}, {Selector: "p.\xff", Hash: "h"}}
+			return r
+		}(),
+		"block hash not UTF-8": func() store.CheckResult {
+			r := withRevision(store.OutcomeNew)
+			r.Blocks = []store.BlockStat{{Selector: "main", Hash: "\xc3(", Seen: 1}}
+			return r
+		}(),
 		"revision with invalid JSON doc": func() store.CheckResult {
 			r := withRevision(store.OutcomeNew)
 			r.Revision.Document = []byte(`{"unterminated": `)
@@ -246,7 +256,7 @@ func testRecordCheckInvalid(t *testing.T, s store.Store) {
 			t.Errorf("RecordCheck(%s) = nil error, want a refusal", name)
 		}
 	}
-	if got := getWatch(t, s, w.ID).State; got != (store.WatchState{}) {
+	if got := getWatch(t, s, w.ID).State; !zeroState(got) {
 		t.Errorf("refused checks changed the state to %+v", got)
 	}
 	if cs, err := s.Checks(ctx, w.ID, 0); err != nil || len(cs) != 0 {
@@ -277,7 +287,7 @@ func testRecordCheckMissingWatch(t *testing.T, s store.Store) {
 		t.Errorf("Checks = %v, %v; want none", cs, err)
 	}
 	ws, err := s.ListWatches(ctx, store.WatchFilter{})
-	if err != nil || len(ws) != 1 || ws[0].State != (store.WatchState{}) {
+	if err != nil || len(ws) != 1 || !zeroState(ws[0].State) {
 		t.Errorf("ListWatches = %+v, %v; want one untouched watch", ws, err)
 	}
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -32,6 +33,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordCheckInvalid", testRecordCheckInvalid},
 		{"RecordCheckMissingWatch", testRecordCheckMissingWatch},
 		{"RecordCheckFlapping", testRecordCheckFlapping},
+		{"BlockStats", testBlockStats},
+		{"BlockStatsLarge", testBlockStatsLarge},
 		{"TextRoundTrip", testTextRoundTrip},
 		{"DocumentRoundTrip", testDocumentRoundTrip},
 		{"Revisions", testRevisions},
@@ -160,6 +163,12 @@ func getWatch(t *testing.T, s store.Store, id int64) store.Watch {
 		t.Fatalf("Watch(%d): %v", id, err)
 	}
 	return w
+}
+
+// zeroState reports whether st is the state of a watch never checked: every
+// field zero, Blocks nil (not merely empty).
+func zeroState(st store.WatchState) bool {
+	return reflect.ValueOf(st).IsZero()
 }
 
 // wantNotFound fails the test unless err wraps store.ErrNotFound.

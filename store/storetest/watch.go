@@ -16,15 +16,18 @@ func testAddWatch(t *testing.T, s store.Store) {
 		Name: "Example — A",
 		Tags: []string{"news", "fr"},
 		Extract: store.Extraction{
-			Mode:    "selector",
-			Select:  []string{"main article", "#content"},
-			Exclude: []string{".ad"},
-			Ignore:  []string{`^\d+ views$`},
+			Mode:          "selector",
+			Select:        []string{"main article", "#content"},
+			Exclude:       []string{".ad"},
+			Ignore:        []string{`^\d+ views$`},
+			Volatile:      "ignore",
+			IgnoreNumbers: true,
 		},
 		Source:      store.SourceConfig,
 		Paused:      true,
 		SkipConfirm: true,
-		State:       store.WatchState{ETag: "ignored", ConsecutiveErrors: 9, Flaps: 4},
+		State: store.WatchState{ETag: "ignored", ConsecutiveErrors: 9, Flaps: 4,
+			Blocks: []store.BlockStat{{Selector: "ignored", Seen: 1}}},
 	}
 	before := time.Now().Add(-time.Second)
 	got, err := s.AddWatch(ctx, in)
@@ -197,10 +200,12 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	w := addWatch(t, s, "https://example.com/old", "a")
 	record(t, s, revisionResult(w.ID, store.OutcomeNew, 0, "first"))
-	record(t, s, plainResult(w.ID, store.OutcomeFlapping, time.Minute))
+	flap := plainResult(w.ID, store.OutcomeFlapping, time.Minute)
+	flap.Blocks = []store.BlockStat{{Selector: "#main", Hash: "h1", Seen: 2, Changes: 0b10}}
+	record(t, s, flap)
 	before := getWatch(t, s, w.ID)
-	if before.State.Flaps != 1 {
-		t.Fatalf("Flaps = %d after one flapping check, want 1", before.State.Flaps)
+	if before.State.Flaps != 1 || len(before.State.Blocks) != 1 {
+		t.Fatalf("Flaps = %d, %d blocks after one flapping check with one block, want 1, 1", before.State.Flaps, len(before.State.Blocks))
 	}
 
 	upd := store.Watch{
@@ -214,7 +219,8 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 		SkipConfirm: true,
 		// Ignored by UpdateWatch:
 		CreatedAt: base().Add(24 * time.Hour),
-		State:     store.WatchState{Revisions: 99, LastError: "nope", Flaps: 3},
+		State: store.WatchState{Revisions: 99, LastError: "nope", Flaps: 3,
+			Blocks: []store.BlockStat{{Selector: "nope"}}},
 	}
 	if err := s.UpdateWatch(ctx, upd); err != nil {
 		t.Fatalf("UpdateWatch: %v", err)
@@ -289,7 +295,7 @@ func testDeleteWatchCascades(t *testing.T, s store.Store) {
 	if again.ID == w.ID {
 		t.Errorf("re-added watch reuses the deleted ID %d", w.ID)
 	}
-	if got := getWatch(t, s, again.ID); got.State != (store.WatchState{}) {
+	if got := getWatch(t, s, again.ID); !zeroState(got.State) {
 		t.Errorf("re-added watch state = %+v, want zero", got.State)
 	}
 	if cs, err := s.Checks(ctx, again.ID, 0); err != nil || len(cs) != 0 {
