@@ -34,11 +34,21 @@ type Span struct {
 
 // Line is one line of the old text, the new text, or both.
 type Line struct {
-	// Op is Equal for a line kept as is, Delete for a line of the old text
-	// only, Insert for a line of the new text only.
+	// Op is Equal for a line kept as is or changed only in typographic
+	// variants (see Fold), Delete for a line of the old text only, Insert
+	// for a line of the new text only.
 	Op Op
-	// Text is the line without its trailing newline.
+	// Text is the line without its trailing newline; for an Equal line, the
+	// new text's line.
 	Text string
+	// Variant is set on an Equal line whose old and new bytes differ, only
+	// in typographic variants: Text is the new line and OldText the old
+	// one. [Change.Unified] writes such a line as removed and added, so
+	// that the patch stays exact; [Change.Terminal] shows it as kept.
+	Variant bool
+	// OldText is the old text's line, without its newline, on a Variant
+	// line; "" on any other line.
+	OldText string
 	// OldNo and NewNo are the 1-based line numbers in the old and the new
 	// text; 0 on the side where the line is absent.
 	OldNo, NewNo int
@@ -47,10 +57,16 @@ type Line struct {
 	NoNewline bool
 	// Words is set on a removed line paired with the added line that follows
 	// it, and on that added line: the line's text as spans, Equal for the
-	// words both share and Delete (on the removed line) or Insert (on the
-	// added line) for the rest. The spans' texts concatenate to Text.
+	// words both share (typographic variants aside) and Delete (on the
+	// removed line) or Insert (on the added line) for the rest. The spans'
+	// texts concatenate to Text.
 	// Words is nil for kept lines and for unpaired removed or added lines.
 	Words []Span
+	// MovedTo is set on an unpaired removed paragraph whose text (folded)
+	// is that of an unpaired added paragraph elsewhere in the change: the
+	// NewNo of that added line. MovedFrom is set on the added line: the
+	// OldNo of the removed one. Both are 0 on a line that did not move.
+	MovedTo, MovedFrom int
 }
 
 // Change is the difference between two texts: every line of both, in order,
@@ -64,7 +80,9 @@ type Change struct {
 	Stats Stats
 }
 
-// Equal reports whether the two texts were identical.
+// Equal reports whether the two texts are the same but for typographic
+// variants (see Fold): every line is Equal. Such a Change has zero Stats,
+// no [Change.Numbers] and no class ([Classify]).
 func (c Change) Equal() bool {
 	for _, l := range c.Lines {
 		if l.Op != Equal {
@@ -72,4 +90,24 @@ func (c Change) Equal() bool {
 		}
 	}
 	return true
+}
+
+// Identical reports whether the two texts were the same byte for byte:
+// every line is Equal and none is a Variant. [Change.Unified] returns ""
+// exactly when Identical is true.
+func (c Change) Identical() bool {
+	for _, l := range c.Lines {
+		if l.Op != Equal || l.Variant {
+			return false
+		}
+	}
+	return true
+}
+
+// oldText returns the old text's side of a line that has one.
+func oldText(l Line) string {
+	if l.Variant {
+		return l.OldText
+	}
+	return l.Text
 }

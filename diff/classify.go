@@ -2,7 +2,6 @@ package diff
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/redlinehq/redline/internal/notes"
 )
@@ -77,9 +76,10 @@ const (
 // Compare(oldText, newText); Classify reads its lines rather than diffing
 // again. A zero Change is also accepted, and then Classify calls Compare.
 //
-// It returns "" when the texts are equal (c.Equal()) or when oldText is
-// empty (a first capture: there is nothing to classify), and otherwise
-// exactly one Class, the first that applies in this order:
+// It returns "" when the texts are equal, typographic variants aside
+// (c.Equal()), or when oldText is empty (a first capture: there is nothing
+// to classify), and otherwise exactly one Class, the first that applies in
+// this order:
 //
 //  1. [ClassCorrection]: a body paragraph that the old body does not have
 //     (as a whole line) is a correction note (see below).
@@ -103,9 +103,12 @@ const (
 // that could move, so its body changes are silent edits, append-only,
 // major rewrites or corrections. A header line that appears or disappears
 // has changed. Header values and paragraphs are compared by their
-// non-space tokens, so a change of white space alone (inside a line, blank
-// lines, the final newline) changes neither; only a change of words or
-// punctuation does.
+// non-space tokens, folded (see [Fold]), so a change of white space alone
+// (inside a line, blank lines, the final newline) or of typographic
+// variants changes neither; only a change of words or punctuation does. A
+// paragraph that moved (Line.MovedTo) is a change of the body, but neither
+// removed for the major-rewrite rule nor added for the append-only rule
+// (which a move rules out) or the correction rule.
 //
 // A correction note is a paragraph that, once leading punctuation such as
 // "*", "[" or "(" is skipped, starts (case-insensitively) with either
@@ -163,6 +166,7 @@ const (
 	edited                    // a removed line paired with an added one, words changed
 	removed                   // in the old body only
 	inserted                  // in the new body only
+	moved                     // removed in one place and added in another (each side is an event)
 )
 
 // classSurvey is what Classify needs to know of a Change. It keeps the
@@ -174,9 +178,9 @@ type classSurvey struct {
 
 	events   []bodyEvent
 	kept     []string    // kept paragraphs, old side
-	gone     []string    // removed paragraphs
-	arrived  []string    // inserted paragraphs
-	added    []paragraph // inserted and edited paragraphs, new side
+	gone     []string    // removed paragraphs (not moved)
+	movedOut []string    // moved paragraphs, old side
+	added    []paragraph // inserted and edited paragraphs, new side (not moved)
 	newParas int         // paragraphs in the new body
 
 	editedParas        int // edited paragraphs
@@ -191,28 +195,27 @@ func survey(c Change, oldEnd, newEnd int) *classSurvey {
 		oldHeader: make(map[string][]string),
 		newHeader: make(map[string][]string),
 	}
-	oldSide := func(l Line) {
-		if isBlank(l.Text) {
+	oldSide := func(text string, no int) {
+		if isBlank(text) {
 			return
 		}
-		if k := fieldKey(l.Text, l.OldNo, oldEnd); k != "" {
-			s.oldHeader[k] = append(s.oldHeader[k], l.Text[len(k):])
+		if k := fieldKey(text, no, oldEnd); k != "" {
+			s.oldHeader[k] = append(s.oldHeader[k], text[len(k):])
 			return
 		}
 		s.events = append(s.events, removed)
-		s.gone = append(s.gone, l.Text)
+		s.gone = append(s.gone, text)
 	}
-	newSide := func(l Line) {
-		if isBlank(l.Text) {
+	newSide := func(text string, no int) {
+		if isBlank(text) {
 			return
 		}
-		if k := fieldKey(l.Text, l.NewNo, newEnd); k != "" {
-			s.newHeader[k] = append(s.newHeader[k], l.Text[len(k):])
+		if k := fieldKey(text, no, newEnd); k != "" {
+			s.newHeader[k] = append(s.newHeader[k], text[len(k):])
 			return
 		}
 		s.events = append(s.events, inserted)
-		s.arrived = append(s.arrived, l.Text)
-		s.added = append(s.added, paragraph{l.Text, s.newParas})
+		s.added = append(s.added, paragraph{text, s.newParas})
 		s.newParas++
 	}
 	keep := func(oldText string) {
@@ -224,29 +227,35 @@ func survey(c Change, oldEnd, newEnd int) *classSurvey {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if isBlank(l.Text) {
-			continue
+			continue // and so is its old text if it is a Variant
 		}
 		switch l.Op {
 		case Equal:
-			if fieldKey(l.Text, l.OldNo, oldEnd) != "" || fieldKey(l.Text, l.NewNo, newEnd) != "" {
+			old := oldText(l)
+			if fieldKey(old, l.OldNo, oldEnd) != "" || fieldKey(l.Text, l.NewNo, newEnd) != "" {
 				// Header on either side: record each side as it is, which
 				// turns a line crossing the header's end into a removed or
 				// added paragraph.
-				oldSide(l)
-				newSide(l)
+				oldSide(old, l.OldNo)
+				newSide(l.Text, l.NewNo)
 				continue
 			}
-			keep(l.Text)
+			keep(old)
 		case Delete:
+			if l.MovedTo != 0 {
+				s.events = append(s.events, moved)
+				s.movedOut = append(s.movedOut, l.Text)
+				continue
+			}
 			if l.Words == nil || i+1 >= len(lines) || lines[i+1].Op != Insert || lines[i+1].Words == nil {
-				oldSide(l)
+				oldSide(l.Text, l.OldNo)
 				continue
 			}
 			a := lines[i+1]
 			i++
 			if fieldKey(l.Text, l.OldNo, oldEnd) != "" || fieldKey(a.Text, a.NewNo, newEnd) != "" {
-				oldSide(l)
-				newSide(a)
+				oldSide(l.Text, l.OldNo)
+				newSide(a.Text, a.NewNo)
 				continue
 			}
 			deleted, changed := spanChanges(l.Words)
@@ -262,7 +271,12 @@ func survey(c Change, oldEnd, newEnd int) *classSurvey {
 			s.added = append(s.added, paragraph{a.Text, s.newParas})
 			s.newParas++
 		case Insert:
-			newSide(l)
+			if l.MovedFrom != 0 {
+				s.events = append(s.events, moved)
+				s.newParas++
+				continue
+			}
+			newSide(l.Text, l.NewNo)
 		}
 	}
 	return s
@@ -300,17 +314,18 @@ func (s *classSurvey) fieldChanged(key string) bool {
 	return false
 }
 
-// sameWords reports whether a and b differ at most in white space.
+// sameWords reports whether a and b differ at most in white space and
+// typographic variants.
 func sameWords(a, b string) bool {
 	for {
-		a = strings.TrimLeftFunc(a, unicode.IsSpace)
-		b = strings.TrimLeftFunc(b, unicode.IsSpace)
+		a = strings.TrimLeftFunc(a, isSpaceOrIgnorable)
+		b = strings.TrimLeftFunc(b, isSpaceOrIgnorable)
 		if a == "" || b == "" {
 			return a == b
 		}
 		na, ka := nextToken(a)
 		nb, kb := nextToken(b)
-		if ka != kb || a[:na] != b[:nb] {
+		if ka != kb || !sameFolded(a[:na], b[:nb]) {
 			return false
 		}
 		a, b = a[na:], b[nb:]
@@ -320,7 +335,7 @@ func sameWords(a, b string) bool {
 // appendOnly reports whether the body changed only by paragraphs added
 // before the first or after the last kept paragraph.
 func (s *classSurvey) appendOnly() bool {
-	if len(s.gone) > 0 || s.editedParas > 0 {
+	if len(s.gone) > 0 || len(s.movedOut) > 0 || s.editedParas > 0 {
 		return false
 	}
 	first, last := -1, -1
@@ -340,29 +355,20 @@ func (s *classSurvey) appendOnly() bool {
 	return true
 }
 
-// majorRewrite reports whether most of the old body is gone.
+// majorRewrite reports whether most of the old body is gone. A paragraph
+// that only moved is not gone.
 func (s *classSurvey) majorRewrite() bool {
-	// A removed paragraph that is inserted elsewhere moved.
-	var moved map[string]int
-	if len(s.gone) > 0 && len(s.arrived) > 0 {
-		moved = make(map[string]int, len(s.arrived))
-		for _, p := range s.arrived {
-			moved[p]++
-		}
-	}
-	lost, lostParas, total := s.editedWordsRemoved, 0, s.editedWords
+	lost, total := s.editedWordsRemoved, s.editedWords
 	for _, p := range s.gone {
 		n := countWords(p)
 		total += n
-		if moved[p] > 0 {
-			moved[p]--
-			continue
-		}
 		lost += n
-		lostParas++
 	}
-	oldParas := len(s.kept) + len(s.gone) + s.editedParas
-	if oldParas >= rewriteMinParagraphs && 2*lostParas >= oldParas {
+	for _, p := range s.movedOut {
+		total += countWords(p)
+	}
+	oldParas := len(s.kept) + len(s.gone) + len(s.movedOut) + s.editedParas
+	if oldParas >= rewriteMinParagraphs && 2*len(s.gone) >= oldParas {
 		return true
 	}
 	for _, p := range s.kept {
@@ -385,13 +391,13 @@ func (s *classSurvey) newNote() bool {
 		if old == nil {
 			old = make(map[string]bool, len(s.kept)+len(s.gone))
 			for _, q := range s.kept {
-				old[q] = true
+				old[Fold(q)] = true
 			}
 			for _, q := range s.gone {
-				old[q] = true
+				old[Fold(q)] = true
 			}
 		}
-		if !old[p.text] {
+		if !old[Fold(p.text)] {
 			return true
 		}
 	}

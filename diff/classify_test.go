@@ -83,7 +83,25 @@ Officials hope passengers can ride by 2028.
 
 		// White space only.
 		{"blank line added", story, replace(t, story, "\n\nThe first trams", "\n\n\nThe first trams"), ClassMetadataOnly},
-		{"double space in a paragraph", story, replace(t, story, "voted 31 to 12", "voted  31 to 12"), ClassMetadataOnly},
+		{"tab and a space in a paragraph", story, replace(t, story, "voted 31 to 12", "voted 31\tto 12", "in 2028.\n", "in 2028. \n"), ClassMetadataOnly},
+
+		// Typographic variants only: no change at all (a run of spaces folds
+		// to one space, so a doubled space is no longer metadata-only).
+		{"double space in a paragraph", story, replace(t, story, "voted 31 to 12", "voted  31 to 12"), ""},
+		{"curly apostrophe in the body", replace(t, story, "Shop owners", "Shop's owners"), replace(t, story, "Shop owners", "Shop’s owners"), ""},
+		{"curly quotes and nbsp in the headline", replace(t, story, "new tram line", `"new" tram line`), replace(t, story, "new tram line", "\u201cnew\u201d tram\u00a0line"), ""},
+		{"ellipsis and soft hyphen in the byline", replace(t, story, "By: Jane Smith", "By: Jane Smith..."), replace(t, story, "By: Jane Smith", "By: Jane Smi\u00adth\u2026"), ""},
+		{"en dash and NFD", replace(t, story, "31 to 12", "31-12", "Market Street", "Café Street"), replace(t, story, "31 to 12", "31\u201312", "Market Street", "Cafe\u0301 Street"), ""},
+		{"typographic variants and a word", story, replace(t, story, "31 to 12", "31 to 13", "Shop owners", "Shop\u00a0owners"), ClassSilentEdit},
+		{"typographic variants and updated bumped", story, replace(t, story, updated, bumped, "Shop owners", "Shop\u00a0owners"), ClassMetadataOnly},
+		{"em dash is a change", story, replace(t, story, "according to", "— according to"), ClassSilentEdit},
+
+		// Moves.
+		{"existing correction moved, a space now no-break", appendPara(correction), replace(t, prependPara(correction), "An earlier", "An\u00a0earlier"), ClassSilentEdit},
+		{"paragraph moved and updated bumped", story,
+			replace(t, story, "Opposition councillors said the budget was unrealistic and called for an independent review of the plans.\n\n", "",
+				lastPara, lastPara+"\nOpposition councillors said the budget was unrealistic and called for an independent review of the plans.\n", updated, bumped), ClassDeclaredUpdate},
+		{"last paragraph moved to the top", story, replace(t, prependPara("The first trams are due to run in 2028."), "customers.\n\nThe first trams are due to run in 2028.\n", "customers.\n"), ClassSilentEdit},
 		{"trailing space on a paragraph", story, replace(t, story, "in 2028.\n", "in 2028. \n"), ClassMetadataOnly},
 		{"final newline removed", story, strings.TrimSuffix(story, "\n"), ClassMetadataOnly},
 		{"space at the end of the headline", story, replace(t, story, "city centre\n", "city centre \n"), ClassMetadataOnly},

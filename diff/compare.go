@@ -19,9 +19,11 @@ const (
 )
 
 // Compare diffs two canonical texts line by line, pairs removed and added
-// lines that are edits of one another, refines each pair word by word, and
-// counts the changes. It never fails: any two strings, valid UTF-8 or not,
-// give a Change whose Unified form turns oldText into newText.
+// lines that are edits of one another, refines each pair word by word,
+// finds the paragraphs that moved, and counts the changes. Lines and words
+// are compared in their folded form (see Fold), so typographic variants
+// are no change. It never fails: any two strings, valid UTF-8 or not, give
+// a Change whose Unified form turns oldText into newText.
 func Compare(oldText, newText string) Change {
 	var lines []Line
 	if oldText == newText {
@@ -30,54 +32,74 @@ func Compare(oldText, newText string) Change {
 		dmp := diffmatchpatch.New()
 		lines = diffLines(dmp, oldText, newText)
 		dmp.DiffTimeout = wordTimeout
-		lines = pairLines(dmp, lines, headerEnd(oldText), headerEnd(newText))
+		oldHeader, newHeader := headerEnd(oldText), headerEnd(newText)
+		lines = pairLines(dmp, lines, oldHeader, newHeader)
+		markMoves(lines, oldHeader, newHeader)
 	}
 	return Change{Lines: lines, Stats: countStats(lines)}
 }
 
-// diffLines diffs two texts line by line, in two passes so that blank lines
-// cannot steer the alignment of paragraphs: first the non-blank lines alone
-// (the paragraphs, header lines included), whose common lines become
-// anchors; then, between consecutive anchors, all the lines, blank ones
-// included. A single pass would happily align the blank lines around a
-// removed paragraph with those around an added one and show an unchanged
-// paragraph as removed and added again.
+// diffLines diffs two texts line by line, lines comparing by their folded
+// form with their newline, in two passes so that blank lines cannot steer
+// the alignment of paragraphs: first the non-blank lines alone (the
+// paragraphs, header lines included), whose common lines become anchors;
+// then, between consecutive anchors, all the lines, blank ones included. A
+// single pass would happily align the blank lines around a removed
+// paragraph with those around an added one and show an unchanged paragraph
+// as removed and added again.
 func diffLines(dmp *diffmatchpatch.DiffMatchPatch, oldText, newText string) []Line {
 	deadline := time.Now().Add(lineBudget)
 	budget := func() {
 		dmp.DiffTimeout = max(time.Until(deadline), time.Nanosecond)
 	}
 
-	// One rune per distinct line, the line's newline included.
-	a, b, table := dmp.DiffLinesToChars(oldText, newText)
-	ra, rb := []rune(a), []rune(b)
-	oldLines, newLines := splitLines(oldText), splitLines(newText)
-
 	var (
 		lines        []Line
 		oldNo, newNo int
 	)
+	oldLines, newLines := splitLines(oldText), splitLines(newText)
+	ra, rb, ok := encodeLines(oldLines, newLines)
+	if !ok {
+		// More distinct lines than runes: all removed, all added.
+		lines = appendLines(lines, Delete, oldText, &oldNo, &newNo)
+		return appendLines(lines, Insert, newText, &oldNo, &newNo)
+	}
+	equal := func(i, j int) {
+		lines = append(lines, equalLine(oldLines[i], newLines[j], &oldNo, &newNo))
+	}
 	// gap appends the diff of old lines [i0, i1) and new lines [j0, j1).
 	gap := func(i0, i1, j0, j1 int) {
 		if slices.Equal(ra[i0:i1], rb[j0:j1]) {
-			for _, l := range oldLines[i0:i1] {
-				lines = appendLines(lines, Equal, l, &oldNo, &newNo)
+			for k := range i1 - i0 {
+				equal(i0+k, j0+k)
 			}
 			return
 		}
 		budget()
-		diffs := dmp.DiffMainRunes(ra[i0:i1], rb[j0:j1], false)
-		for _, d := range dmp.DiffCharsToLines(diffs, table) {
-			lines = appendLines(lines, fromDMP(d.Type), d.Text, &oldNo, &newNo)
+		i, j := i0, j0
+		for _, d := range dmp.DiffMainRunes(ra[i0:i1], rb[j0:j1], false) {
+			n := utf8.RuneCountInString(d.Text)
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				for k := range n {
+					equal(i+k, j+k)
+				}
+				i += n
+				j += n
+			case diffmatchpatch.DiffDelete:
+				for _, l := range oldLines[i : i+n] {
+					lines = appendLines(lines, Delete, l, &oldNo, &newNo)
+				}
+				i += n
+			case diffmatchpatch.DiffInsert:
+				for _, l := range newLines[j : j+n] {
+					lines = appendLines(lines, Insert, l, &oldNo, &newNo)
+				}
+				j += n
+			}
 		}
 	}
 
-	if len(oldLines) != len(ra) || len(newLines) != len(rb) {
-		// Not expected: go-diff splits lines the same way. Fall back to one
-		// pass rather than misalign.
-		gap(0, len(ra), 0, len(rb))
-		return lines
-	}
 	pa, ia := paragraphs(ra, oldLines)
 	pb, ib := paragraphs(rb, newLines)
 	budget()
@@ -94,7 +116,7 @@ func diffLines(dmp *diffmatchpatch.DiffMatchPatch, oldText, newText string) []Li
 			for k := range n {
 				oi, nj := ia[pi+k], ib[pj+k]
 				gap(i, oi, j, nj)
-				lines = appendLines(lines, Equal, oldLines[oi], &oldNo, &newNo)
+				equal(oi, nj)
 				i, j = oi+1, nj+1
 			}
 			pi += n
@@ -103,6 +125,52 @@ func diffLines(dmp *diffmatchpatch.DiffMatchPatch, oldText, newText string) []Li
 	}
 	gap(i, len(ra), j, len(rb))
 	return lines
+}
+
+// encodeLines maps each line of both sides, newline included, to one rune
+// per distinct folded line, as go-diff's DiffLinesToChars does for exact
+// lines. It returns false when there are more distinct lines than runes.
+func encodeLines(oldLines, newLines []string) (ra, rb []rune, ok bool) {
+	ids := make(map[string]int, len(oldLines)+len(newLines))
+	encode := func(lines []string) ([]rune, bool) {
+		rs := make([]rune, len(lines))
+		for i, l := range lines {
+			key := Fold(l)
+			id, ok := ids[key]
+			if !ok {
+				if len(ids) >= maxTokens {
+					return nil, false
+				}
+				id = len(ids)
+				ids[key] = id
+			}
+			rs[i] = tokenRune(id)
+		}
+		return rs, true
+	}
+	if ra, ok = encode(oldLines); !ok {
+		return nil, nil, false
+	}
+	rb, ok = encode(newLines)
+	return ra, rb, ok
+}
+
+// equalLine returns the Equal line for an old and a new line (with their
+// newlines, if any) that fold alike, numbered from the counters: the new
+// text, and the old one too if its bytes differ.
+func equalLine(oldLine, newLine string, oldNo, newNo *int) Line {
+	*oldNo++
+	*newNo++
+	l := Line{Op: Equal, OldNo: *oldNo, NewNo: *newNo}
+	// Folding keeps newlines, so both lines end alike.
+	var hasNewline bool
+	l.Text, hasNewline = strings.CutSuffix(newLine, "\n")
+	oldLine = strings.TrimSuffix(oldLine, "\n")
+	l.NoNewline = !hasNewline
+	if oldLine != l.Text {
+		l.Variant, l.OldText = true, oldLine
+	}
+	return l
 }
 
 // paragraphs returns the runes of the non-blank lines and their indices.
@@ -205,6 +273,9 @@ func headerEnd(text string) int {
 	return math.MaxInt
 }
 
-// isBlank reports whether a line is empty or white space only: a paragraph
-// separator, not a paragraph.
-func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+// isBlank reports whether a line is empty or white space only (ignorable
+// runes such as zero-width spaces aside): a paragraph separator, not a
+// paragraph.
+func isBlank(s string) bool {
+	return strings.TrimFunc(s, isSpaceOrIgnorable) == ""
+}

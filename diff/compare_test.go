@@ -161,7 +161,8 @@ func TestCompare(t *testing.T) {
 +
 +Obama urged Russia to pull back its troops from the Ukrainian border.
 `,
-			wantStats: "1 paragraph added, 1 removed, +12 −12 words",
+			// A move: the unified diff still removes and adds the line.
+			wantStats: "1 paragraph moved",
 		},
 		{
 			name: "two paragraphs edited, one between them removed",
@@ -295,6 +296,9 @@ func TestCompare(t *testing.T) {
 			if got := c.Stats.String(); got != tt.wantStats {
 				t.Errorf("Stats = %q, want %q", got, tt.wantStats)
 			}
+			if got, want := c.Identical(), tt.old == tt.new; got != want {
+				t.Errorf("Identical() = %v, want %v", got, want)
+			}
 			if got, want := c.Equal(), tt.old == tt.new; got != want {
 				t.Errorf("Equal() = %v, want %v", got, want)
 			}
@@ -376,31 +380,55 @@ func TestUnifiedContext(t *testing.T) {
 }
 
 // checkChange verifies the invariants every Change must hold: both texts
-// can be rebuilt from its lines, line numbers count up, word spans
-// concatenate to their line, pairs are adjacent, the stats are not
-// negative, and the unified diff patches old into new.
+// can be rebuilt from its lines, line numbers count up, Variant lines and
+// moved lines fold alike, word spans concatenate to their line, pairs are
+// adjacent, the stats are not negative, the number changes are consistent,
+// and the unified diff patches old into new.
 func checkChange(t *testing.T, old, new string, c Change) {
 	t.Helper()
 	var rebuiltOld, rebuiltNew strings.Builder
 	oldNo, newNo := 0, 0
+	newLine := make(map[int]Line) // by NewNo
+	for _, l := range c.Lines {
+		if l.Op != Delete {
+			newLine[l.NewNo] = l
+		}
+	}
 	for i, l := range c.Lines {
-		text := l.Text
-		if !l.NoNewline {
-			text += "\n"
+		nl := "\n"
+		if l.NoNewline {
+			nl = ""
 		}
 		if l.Op != Insert {
 			oldNo++
 			if l.OldNo != oldNo {
 				t.Fatalf("line %d: OldNo = %d, want %d", i, l.OldNo, oldNo)
 			}
-			rebuiltOld.WriteString(text)
+			if l.Variant {
+				rebuiltOld.WriteString(l.OldText + nl)
+			} else {
+				rebuiltOld.WriteString(l.Text + nl)
+			}
 		}
 		if l.Op != Delete {
 			newNo++
 			if l.NewNo != newNo {
 				t.Fatalf("line %d: NewNo = %d, want %d", i, l.NewNo, newNo)
 			}
-			rebuiltNew.WriteString(text)
+			rebuiltNew.WriteString(l.Text + nl)
+		}
+		switch {
+		case l.Variant && (l.Op != Equal || l.OldText == l.Text || Fold(l.OldText) != Fold(l.Text)):
+			t.Fatalf("line %d: bad Variant line %+v", i, l)
+		case !l.Variant && l.OldText != "":
+			t.Fatalf("line %d: OldText on a line that is not a Variant", i)
+		case l.MovedTo != 0:
+			to := newLine[l.MovedTo]
+			if l.Op != Delete || to.Op != Insert || to.MovedFrom != l.OldNo || Fold(to.Text) != Fold(l.Text) || l.Words != nil {
+				t.Fatalf("line %d: moved to line %d: %+v, %+v", i, l.MovedTo, l, to)
+			}
+		case l.MovedFrom != 0 && l.Op != Insert:
+			t.Fatalf("line %d: MovedFrom on a %v line", i, l.Op)
 		}
 		if l.Words != nil {
 			var b strings.Builder
@@ -430,8 +458,25 @@ func checkChange(t *testing.T, old, new string, c Change) {
 		t.Fatalf("lines rebuild new text %q, want %q", rebuiltNew.String(), new)
 	}
 	s := c.Stats
-	if s.ParagraphsAdded < 0 || s.ParagraphsRemoved < 0 || s.ParagraphsChanged < 0 || s.WordsAdded < 0 || s.WordsRemoved < 0 {
+	if s.ParagraphsAdded < 0 || s.ParagraphsRemoved < 0 || s.ParagraphsChanged < 0 || s.ParagraphsMoved < 0 || s.WordsAdded < 0 || s.WordsRemoved < 0 {
 		t.Fatalf("negative stats %+v", s)
+	}
+	if c.Equal() && (s != Stats{} || c.Numbers() != nil || c.OnlyNumbers()) {
+		t.Fatalf("Equal change with stats %+v, numbers %v, OnlyNumbers %v", s, c.Numbers(), c.OnlyNumbers())
+	}
+	if c.OnlyNumbers() && (len(c.Numbers()) == 0 || s.ParagraphsAdded+s.ParagraphsRemoved+s.ParagraphsMoved > 0) {
+		t.Fatalf("OnlyNumbers with numbers %v, stats %+v", c.Numbers(), s)
+	}
+	for _, n := range c.Numbers() {
+		if !isNumber(n.Old) || !isNumber(n.New) || n.Old == n.New {
+			t.Fatalf("bad number change %+v", n)
+		}
+	}
+	if u := c.Unified("old", "new", 3); (u == "") != c.Identical() || c.Identical() != (old == new) {
+		t.Fatalf("Identical() = %v for old == new %v, Unified() = %q", c.Identical(), old == new, u)
+	}
+	if term := c.Terminal(3); (term == "") != c.Equal() {
+		t.Fatalf("Equal() = %v, Terminal() = %q", c.Equal(), term)
 	}
 	for _, context := range []int{0, 3} {
 		u := c.Unified("old", "new", context)

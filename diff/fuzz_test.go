@@ -1,14 +1,26 @@
 package diff
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
 
+// foldedLines returns the lines of text, newline included, folded.
+func foldedLines(text string) []string {
+	lines := splitLines(text)
+	for i, l := range lines {
+		lines[i] = Fold(l)
+	}
+	return lines
+}
+
 // FuzzCompare checks, for any two strings (invalid UTF-8 included), that
 // Compare does not panic, that a text compared with itself is Equal with
-// zero stats and no diff, and that every Change holds the invariants of
-// checkChange, above all that its unified diff patches old into new.
+// zero stats and no diff, that two texts are Equal exactly when their lines
+// fold alike, that Fold is idempotent, and that every Change holds the
+// invariants of checkChange, above all that its unified diff patches old
+// into new even when lines differ only in typographic variants.
 func FuzzCompare(f *testing.F) {
 	seeds := [][2]string{
 		{"", ""},
@@ -24,6 +36,11 @@ func FuzzCompare(f *testing.F) {
 		{"東京で会談\n", "大阪で会談\n"},
 		{"\n\n\n", "\n\n"},
 		{"a b c\n\nd e f\n", "d e f\n\na b c\n"},
+		{"He said \"no\" \u2013 don't.\n", "He said \u201cno\u201d \u2013 don\u2019t\u2026\n"},
+		{"Caf\u00e9\u00a0 au lait\u200b\n\nx", "Cafe\u0301 au\u00adlait\n\nx"},
+		{"a\n\nb c d\n\ne\n", "b c d\n\na\n\ne\n"},
+		{"3 comments, 1,200 views\n", "4 comments, 1,350 views\n"},
+		{"Price: -$5.00 (12%)\n", "Price: +$6.50 (15%)\n"},
 	}
 	for _, s := range seeds {
 		f.Add(s[0], s[1])
@@ -37,11 +54,14 @@ func FuzzCompare(f *testing.F) {
 			t.Fatalf("Compare(a, a).Unified() = %q, want \"\"", u)
 		}
 		c := Compare(old, new)
-		if c.Equal() != (old == new) {
-			t.Fatalf("Equal() = %v for old == new %v", c.Equal(), old == new)
+		if want := slices.Equal(foldedLines(old), foldedLines(new)); c.Equal() != want {
+			t.Fatalf("Equal() = %v, want %v: the lines fold alike", c.Equal(), want)
+		}
+		if f := Fold(old); Fold(f) != f {
+			t.Fatalf("Fold(Fold(%q)) = %q, want %q", old, Fold(f), f)
 		}
 		checkChange(t, old, new, c)
 		_ = c.Terminal(3)
-		_ = c.Stats.String()
+		_ = c.Summary()
 	})
 }

@@ -26,8 +26,9 @@ func hunkRange(start, count int) string {
 
 // hunks groups the changed lines of c with up to context unchanged lines on
 // each side; changes at most 2×context lines apart share a hunk. A negative
-// context counts as 0.
-func (c Change) hunks(context int) []hunk {
+// context counts as 0. Variant lines are changes when variants is set, and
+// unchanged lines otherwise.
+func (c Change) hunks(context int, variants bool) []hunk {
 	context = max(context, 0)
 	var hs []hunk
 	oldBefore, newBefore := 0, 0 // lines of each side before Lines[i]
@@ -56,7 +57,7 @@ func (c Change) hunks(context int) []hunk {
 		cur = hunk{start: -1}
 	}
 	for i, l := range c.Lines {
-		if l.Op != Equal {
+		if l.Op != Equal || (variants && l.Variant) {
 			if cur.start >= 0 && i-lastChange-1 > 2*context {
 				closeHunk()
 			}

@@ -47,7 +47,7 @@ func fieldKey(text string, no, headerEnd int) string {
 type candidate struct {
 	index int      // in the run's removed or added lines
 	key   string   // header field, "" in the body
-	bag   []uint32 // sorted ids of the line's non-space tokens
+	bag   []uint32 // sorted ids of the line's non-space tokens, folded
 	pairs []uint64 // sorted ids of consecutive pairs of them, in a large run only
 }
 
@@ -76,10 +76,11 @@ func pairRun(dmp *diffmatchpatch.DiffMatchPatch, dels, ins []Line, oldHeader, ne
 			for s := l.Text; s != ""; {
 				n, k := nextToken(s)
 				if k != tokenSpace {
-					id, ok := ids[s[:n]]
+					key := Fold(s[:n])
+					id, ok := ids[key]
 					if !ok {
 						id = uint32(len(ids))
-						ids[s[:n]] = id
+						ids[key] = id
 					}
 					c.bag = append(c.bag, id)
 				}

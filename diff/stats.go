@@ -12,16 +12,22 @@ import (
 // is not Equal.
 type Stats struct {
 	// ParagraphsAdded and ParagraphsRemoved count unpaired added and removed
-	// lines; ParagraphsChanged counts removed lines paired with an added one.
+	// lines that did not move; ParagraphsChanged counts removed lines paired
+	// with an added one.
 	ParagraphsAdded, ParagraphsRemoved, ParagraphsChanged int
 	// WordsAdded and WordsRemoved count word tokens (runs of letters and
 	// digits) in added and removed paragraphs, and in the inserted and
-	// deleted spans of changed ones.
+	// deleted spans of changed ones. The words of moved paragraphs are not
+	// counted.
 	WordsAdded, WordsRemoved int
+	// ParagraphsMoved counts paragraphs removed in one place and added,
+	// the same but for typographic variants, in another (Line.MovedTo).
+	ParagraphsMoved int
 }
 
 // String summarises the stats on one line, e.g.
-// "1 paragraph changed, 2 added, +14 −9 words", or "no changes".
+// "1 paragraph changed, 2 added, 1 moved, +14 −9 words", or "no changes".
+// [Change.Summary] adds the numbers that changed.
 func (s Stats) String() string {
 	if s == (Stats{}) {
 		return "no changes"
@@ -34,6 +40,7 @@ func (s Stats) String() string {
 		{s.ParagraphsChanged, "changed"},
 		{s.ParagraphsAdded, "added"},
 		{s.ParagraphsRemoved, "removed"},
+		{s.ParagraphsMoved, "moved"},
 	} {
 		if p.n == 0 {
 			continue
@@ -62,6 +69,10 @@ func countStats(lines []Line) Stats {
 			continue
 		}
 		switch {
+		case l.MovedTo != 0:
+			s.ParagraphsMoved++
+		case l.MovedFrom != 0:
+			// Counted on its removed side.
 		case l.Words != nil:
 			if l.Op == Delete {
 				s.ParagraphsChanged++

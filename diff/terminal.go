@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,7 +11,9 @@ const (
 	sgrReset    = "\x1b[0m"
 	sgrRed      = "\x1b[31m"
 	sgrGreen    = "\x1b[32m"
+	sgrYellow   = "\x1b[33m"
 	sgrCyan     = "\x1b[36m"
+	sgrDim      = "\x1b[2m"
 	sgrEmphasis = "\x1b[1;7m"   // bold, inverse
 	sgrPlain    = "\x1b[22;27m" // normal intensity, not inverse
 )
@@ -19,15 +22,19 @@ const (
 // [Change.Unified] (without the file headers) with hunk headers in cyan,
 // removed lines in red and added lines in green, and, within a removed line
 // paired with an added one, the changed words alone in bold inverse video.
-// Context lines are plain. Every coloured line ends with a reset.
+// A moved paragraph is shown in yellow, still with its "-" or "+" prefix,
+// followed by a dim note "(moved to line N)", N a line of the new text, or
+// "(moved from line N)", N a line of the old text. Context lines are plain;
+// a line changed only in typographic variants (Variant) is a context line,
+// shown as in the new text. Every coloured line ends with a reset.
 //
 // Control characters in the texts are shown as Unicode control pictures
 // (U+2400…) and invalid UTF-8 as U+FFFD, so a page cannot send escape
 // sequences to the terminal; tabs are kept. It returns "" when the texts are
-// equal.
+// equal ([Change.Equal]).
 func (c Change) Terminal(context int) string {
 	var b strings.Builder
-	for _, h := range c.hunks(context) {
+	for _, h := range c.hunks(context, false) {
 		b.WriteString(sgrCyan + h.header() + sgrReset + "\n")
 		for _, l := range c.Lines[h.start:h.end] {
 			switch l.Op {
@@ -36,7 +43,10 @@ func (c Change) Terminal(context int) string {
 				writeSafe(&b, l.Text)
 			default:
 				colour := sgrRed
-				if l.Op == Insert {
+				switch {
+				case l.MovedTo != 0 || l.MovedFrom != 0:
+					colour = sgrYellow
+				case l.Op == Insert:
 					colour = sgrGreen
 				}
 				b.WriteString(colour)
@@ -54,6 +64,12 @@ func (c Change) Terminal(context int) string {
 					b.WriteString(sgrPlain)
 				}
 				b.WriteString(sgrReset)
+				switch {
+				case l.MovedTo != 0:
+					b.WriteString(" " + sgrDim + "(moved to line " + strconv.Itoa(l.MovedTo) + ")" + sgrReset)
+				case l.MovedFrom != 0:
+					b.WriteString(" " + sgrDim + "(moved from line " + strconv.Itoa(l.MovedFrom) + ")" + sgrReset)
+				}
 			}
 			b.WriteByte('\n')
 			if l.NoNewline {

@@ -30,25 +30,48 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
+// isApostrophe reports whether r is ' or one of its typographic variants.
+func isApostrophe(r rune) bool { return r == '\'' || r >= 'ʼ' && foldRune(r) == "'" }
 
 // nextToken returns the length in bytes and the kind of the token at the
 // start of s, which must not be empty. Tokens are maximal: a word run ends
 // at the first rune that is not a letter, digit or mark, except that an
-// apostrophe between two letters stays inside the word ("don't").
+// apostrophe between two letters stays inside the word ("don't"). Ignorable
+// runes (soft hyphen, zero-width characters) belong to the token before
+// them, or at the start of s to the token after them, so that
+// "extra\u00ADordinary" is one word as "extraordinary" is.
 func nextToken(s string) (int, tokenKind) {
-	r, n := utf8.DecodeRuneInString(s)
+	n := 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !isIgnorable(r) {
+			break
+		}
+		n += size
+	}
+	if n == len(s) {
+		return n, tokenPunct
+	}
+	r, size := utf8.DecodeRuneInString(s[n:])
+	n += size
 	switch {
 	case unicode.IsSpace(r):
 		for n < len(s) {
 			r, size := utf8.DecodeRuneInString(s[n:])
-			if !unicode.IsSpace(r) {
+			if !unicode.IsSpace(r) && !isIgnorable(r) {
 				break
 			}
 			n += size
 		}
 		return n, tokenSpace
 	case isIdeograph(r):
+		for n < len(s) {
+			r, size := utf8.DecodeRuneInString(s[n:])
+			if !isIgnorable(r) {
+				break
+			}
+			n += size
+		}
 		return n, tokenWord
 	case isWordRune(r):
 		for n < len(s) {
@@ -59,6 +82,10 @@ func nextToken(s string) (int, tokenKind) {
 					n += size + nsize
 					continue
 				}
+			}
+			if isIgnorable(r) {
+				n += size
+				continue
 			}
 			if !isWordRune(r) || isIdeograph(r) {
 				break
@@ -144,23 +171,25 @@ type wordDiff struct {
 	similarity float64 // 2 × equal tokens / all tokens, spaces not counted
 }
 
-// diffWords diffs two lines token by token. It returns false when the lines
-// have more distinct tokens than runes can encode.
+// diffWords diffs two lines token by token, tokens comparing by their
+// folded form (see Fold), so that a token that changed only by a
+// typographic variant is in an Equal span, shown with each side's own
+// bytes. It returns false when the lines have more distinct tokens than
+// runes can encode.
 func diffWords(dmp *diffmatchpatch.DiffMatchPatch, a, b string) (wordDiff, bool) {
 	ta, tb := tokenize(a), tokenize(b)
 	ids := make(map[string]int, len(ta)+len(tb))
-	var vocab []token
 	encode := func(toks []token) ([]rune, bool) {
 		rs := make([]rune, len(toks))
 		for i, t := range toks {
-			id, ok := ids[t.text]
+			key := Fold(t.text)
+			id, ok := ids[key]
 			if !ok {
-				if len(vocab) >= maxTokens {
+				if len(ids) >= maxTokens {
 					return nil, false
 				}
-				id = len(vocab)
-				ids[t.text] = id
-				vocab = append(vocab, t)
+				id = len(ids)
+				ids[key] = id
 			}
 			rs[i] = tokenRune(id)
 		}
@@ -177,13 +206,13 @@ func diffWords(dmp *diffmatchpatch.DiffMatchPatch, a, b string) (wordDiff, bool)
 
 	raw := dmp.DiffMainRunes(ra, rb, false)
 	diffs := dmp.DiffCleanupSemantic(append([]diffmatchpatch.Diff(nil), raw...))
-	if !tokenAligned(diffs, ra, rb, len(vocab)) {
+	if !tokenAligned(diffs, ra, rb, len(ids)) {
 		// DiffCleanupSemanticLossless (go-diff v1.4.0) uses a rune count
 		// as a byte offset when it shifts an edit over multi-byte runes.
 		// Its walk has repaired that in every case tried, but keep the
 		// uncleaned diff rather than ever return a corrupt one.
 		diffs = raw
-		if !tokenAligned(diffs, ra, rb, len(vocab)) {
+		if !tokenAligned(diffs, ra, rb, len(ids)) {
 			return wordDiff{}, false
 		}
 	}
@@ -191,6 +220,7 @@ func diffWords(dmp *diffmatchpatch.DiffMatchPatch, a, b string) (wordDiff, bool)
 	var (
 		wd           wordDiff
 		eq, sa, sb   int // non-space tokens: equal, in a, in b
+		i, j         int // next token of a and of b
 		oldB, newB   strings.Builder
 		oldOp, newOp Op
 	)
@@ -211,28 +241,30 @@ func diffWords(dmp *diffmatchpatch.DiffMatchPatch, a, b string) (wordDiff, bool)
 			wd.new = flush(wd.new, &newB, newOp)
 			newOp = op
 		}
-		for _, r := range d.Text {
-			t := vocab[runeToken(r)]
-			sig := t.kind != tokenSpace
+		for range utf8.RuneCountInString(d.Text) {
 			switch op {
 			case Equal:
-				oldB.WriteString(t.text)
-				newB.WriteString(t.text)
-				if sig {
+				oldB.WriteString(ta[i].text)
+				newB.WriteString(tb[j].text)
+				if ta[i].kind != tokenSpace {
 					eq++
 					sa++
 					sb++
 				}
+				i++
+				j++
 			case Delete:
-				oldB.WriteString(t.text)
-				if sig {
+				oldB.WriteString(ta[i].text)
+				if ta[i].kind != tokenSpace {
 					sa++
 				}
+				i++
 			case Insert:
-				newB.WriteString(t.text)
-				if sig {
+				newB.WriteString(tb[j].text)
+				if tb[j].kind != tokenSpace {
 					sb++
 				}
+				j++
 			}
 		}
 	}

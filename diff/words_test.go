@@ -22,6 +22,11 @@ func TestTokenize(t *testing.T) {
 		{"abc東京", []string{"abc", "東", "京"}},
 		{"a\xffb", []string{"a", "\xff", "b"}},
 		{"x'", []string{"x", "'"}},
+		{"extra\u00ADordinary \u200Bzero", []string{"extra\u00ADordinary", " \u200B", "zero"}},
+		{"a \u200B b\u2060", []string{"a", " \u200B ", "b\u2060"}},
+		{"\u200B", []string{"\u200B"}},
+		{"東\u200B京", []string{"東\u200B", "京"}},
+		{"don\u2018t l\u2032a", []string{"don\u2018t", " ", "l\u2032a"}},
 	}
 	for _, tt := range tests {
 		var got []string
