@@ -109,8 +109,11 @@ type attempt struct {
 type confirmation struct {
 	due      time.Time
 	ex       *extract.Extractor
-	bodyHash string // raw body of the fetch that saw the change
-	textHash string // its canonical text
+	pol      policy
+	bodyHash string            // raw body of the fetch that saw the change
+	textHash string            // its canonical text's hash
+	text     string            // its canonical text
+	stats    []store.BlockStat // the block statistics after it
 }
 
 // Check checks one watch and records the outcome. When the watch's change
@@ -163,9 +166,12 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	if page.BodyHash == cf.bodyHash {
 		return // the same bytes: the same text
 	}
-	doc, err := cf.ex.Extract(extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
-	if err == nil && textHash(doc.Canonical()) == cf.textHash {
-		return
+	doc, blocks, err := cf.pol.extract(cf.ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	if err == nil {
+		text := doc.Canonical()
+		if textHash(text) == cf.textHash || cf.pol.noise(diff.Compare(cf.text, text), blocks, cf.stats) != "" {
+			return // the same text, or one that differs from it only by what this watch ignores
+		}
 	}
 	a.res.Outcome, a.res.Change, a.res.Class, a.res.Summary, a.res.Revision = store.OutcomeFlapping, nil, "", "", a.w.State.Revisions
 	a.rec.Revision = nil
@@ -252,9 +258,14 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		return res, rec, nil
 	}
 
-	doc, err := ex.Extract(extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	pol := comparePolicy(w.Extract, c.defaults)
+	doc, blocks, err := pol.extract(ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
+	}
+	if blocks != nil {
+		rec.Blocks = observeBlocks(w.State.Blocks, blocks)
+		c.logVolatile(w, rec.Blocks)
 	}
 	text := doc.Canonical()
 	if len(doc.Paragraphs) == 0 {
@@ -275,12 +286,18 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		return res, rec, nil
 	default:
 		ch := diff.Compare(prev.Text, text)
+		if why := pol.noise(ch, blocks, rec.Blocks); why != "" {
+			c.logger.Debug("change ignored", "watch", watchLabel(w), "url", w.URL, "reason", why)
+			res.Outcome = store.OutcomeUnchanged
+			res.Revision = prev.Seq
+			return res, rec, nil
+		}
 		res.Outcome = store.OutcomeChanged
 		res.Change = &ch
 		res.Class = diff.Classify(prev.Text, text, ch)
-		res.Summary = ch.Stats.String()
+		res.Summary = ch.Summary()
 		if c.confirmDelay > 0 && !w.SkipConfirm {
-			cf = &confirmation{ex: ex, bodyHash: page.BodyHash, textHash: hash}
+			cf = &confirmation{ex: ex, pol: pol, bodyHash: page.BodyHash, textHash: hash, text: text, stats: rec.Blocks}
 		}
 	}
 	docJSON, err := json.Marshal(doc)

@@ -48,10 +48,12 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 			Source:      store.SourceConfig,
 			SkipConfirm: cw.Confirm != nil && !*cw.Confirm,
 			Extract: store.Extraction{
-				Mode:    cw.Mode,
-				Select:  cw.Select,
-				Exclude: cw.Exclude,
-				Ignore:  cw.Ignore,
+				Mode:          cw.Mode,
+				Select:        cw.Select,
+				Exclude:       cw.Exclude,
+				Ignore:        cw.Ignore,
+				Volatile:      cw.Volatile,
+				IgnoreNumbers: cw.IgnoreNumbers,
 			},
 		}
 		have, ok := byURL[cw.URL]
@@ -88,5 +90,12 @@ func sameSettings(a, b store.Watch) bool {
 		a.Extract.Mode == b.Extract.Mode &&
 		slices.Equal(a.Extract.Select, b.Extract.Select) &&
 		slices.Equal(a.Extract.Exclude, b.Extract.Exclude) &&
-		slices.Equal(a.Extract.Ignore, b.Extract.Ignore)
+		slices.Equal(a.Extract.Ignore, b.Extract.Ignore) &&
+		a.Extract.Volatile == b.Extract.Volatile &&
+		equalPtr(a.Extract.IgnoreNumbers, b.Extract.IgnoreNumbers)
+}
+
+// equalPtr reports whether two optional values are both unset or equal.
+func equalPtr[T comparable](a, b *T) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }

@@ -28,8 +28,9 @@ type Extraction struct {
 	// Volatile says what the monitor does with blocks that change on most
 	// fetches: "suggest" (default when empty), "ignore" or "off".
 	Volatile string `json:"volatile,omitempty"`
-	// IgnoreNumbers: a change in which only numbers changed is no change.
-	IgnoreNumbers bool `json:"ignore_numbers,omitempty"`
+	// IgnoreNumbers: a change in which only numbers changed is no change;
+	// nil means the default.
+	IgnoreNumbers *bool `json:"ignore_numbers,omitempty"`
 }
 
 // Source says where a watch was declared.

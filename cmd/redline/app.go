@@ -316,7 +316,13 @@ func findWatch(ctx context.Context, s store.Store, ref string) (store.Watch, err
 // configDefaults returns the extraction settings the config applies to
 // every watch.
 func configDefaults(cfg *config.Config) store.Extraction {
-	return store.Extraction{Mode: cfg.Defaults.Mode, Ignore: cfg.Defaults.Ignore, Exclude: cfg.Defaults.Exclude}
+	return store.Extraction{
+		Mode:          cfg.Defaults.Mode,
+		Ignore:        cfg.Defaults.Ignore,
+		Exclude:       cfg.Defaults.Exclude,
+		Volatile:      cfg.Defaults.Volatile,
+		IgnoreNumbers: &cfg.Defaults.IgnoreNumbers,
+	}
 }
 
 // newFetcher builds the fetcher the config describes.

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -385,5 +387,72 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if len(entries) != 2 || entries[1].Extract.Mode != "text" || entries[0].Source != "config" {
 		t.Errorf("example watches = %+v", entries)
+	}
+}
+
+// TestExtractExplain: --explain says why each block was kept or dropped,
+// and --watch shows what the checks learned about the watch's page.
+func TestExtractExplain(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	c := cli{t: t, db: filepath.Join(t.TempDir(), "redline.db")}
+	s.serve(200, testsite.France24(testsite.France24Page{GeneratedAt: "now"}))
+	code, out, errOut := c.run("extract", "--explain", s.url())
+	if code != exitOK {
+		t.Fatalf("extract --explain: exit %d\n%s", code, errOut)
+	}
+	first := testsite.France24Paragraphs()[0]
+	if !regexp.MustCompile(`(?m)^kept +\S.* +` + regexp.QuoteMeta(excerpt(first, 60)) + `\s*$`).MatchString(out) {
+		t.Errorf("explain does not show the first paragraph as kept:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?m)^dropped +.*Don't miss.*\(.+\)$`).MatchString(out) {
+		t.Errorf("explain does not show the \"Don't miss\" box as dropped with a reason:\n%s", out)
+	}
+
+	// A status page whose ticker changes on every fetch.
+	status := func(i int) []byte {
+		return fmt.Appendf(nil, `<html><body><div id="ticker"><p>Checked %d seconds ago</p></div>
+<main><p>All systems operational.</p><p>No incidents reported today.</p></main></body></html>`, 10+i)
+	}
+	s.serve(200, status(0))
+	if code, _, errOut := c.run("add", "--mode", "text", "--no-confirm", "--name", "status", s.url()); code != exitOK {
+		t.Fatalf("add: exit %d\n%s", code, errOut)
+	}
+	code, out, _ = c.run("extract", "--explain", "--watch", "status")
+	if code != exitOK || !strings.Contains(out, "nothing learned yet") {
+		t.Errorf("explain before any check: exit %d\n%s", code, out)
+	}
+	for i := range 4 {
+		s.serve(200, status(i))
+		if code, _, errOut := c.run("check", "--all"); code != exitOK && code != exitChanged {
+			t.Fatalf("check %d: exit %d\n%s", i, code, errOut)
+		}
+	}
+	code, out, errOut = c.run("extract", "--explain", "--watch", "status")
+	if code != exitOK {
+		t.Fatalf("extract --explain --watch: exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		`Watch "status": blocks that changed on most of the last fetches:`,
+		"#ticker > p  changed on 3 of the last 3 fetches",
+		`exclude: ["#ticker > p"]`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain --watch lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = c.run("extract", "--explain", "--watch", "status", "--format", "json")
+	var got explainJSON
+	if err := json.Unmarshal([]byte(out), &got); code != exitOK || err != nil {
+		t.Fatalf("explain json: exit %d, %v\n%s", code, err, out)
+	}
+	var volatile []string
+	for _, v := range got.Volatility {
+		if v.Volatile {
+			volatile = append(volatile, v.Selector)
+		}
+	}
+	if !slices.Equal(volatile, []string{"#ticker > p"}) || len(got.Blocks) != 3 {
+		t.Errorf("explain json: volatile %q, %d blocks", volatile, len(got.Blocks))
 	}
 }

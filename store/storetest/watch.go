@@ -21,7 +21,7 @@ func testAddWatch(t *testing.T, s store.Store) {
 			Exclude:       []string{".ad"},
 			Ignore:        []string{`^\d+ views$`},
 			Volatile:      "ignore",
-			IgnoreNumbers: true,
+			IgnoreNumbers: new(true),
 		},
 		Source:      store.SourceConfig,
 		Paused:      true,
