@@ -329,6 +329,15 @@ func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) (*html.Node, stri
 	if text != "" && stampLine.MatchString(text) {
 		return widenLabel(n, st), "time stamp or counter " + strconv.Quote(text)
 	}
+	// A visible date line ("Latest update : 2014-03-29") was read as
+	// metadata before this step; left in the tree, a line added under the
+	// headline is enough to send go-trafilatura's content scoring
+	// elsewhere.
+	if text != "" && s.links == 0 && tag(n) != atom.Time {
+		if _, _, ok := dateLine(text); ok {
+			return n, "date line, read as metadata"
+		}
+	}
 	if s.text > 0 && s.text <= 300 && s.links > 0 {
 		switch tag(n) {
 		case atom.P, atom.Div, atom.Li, atom.Aside, atom.Strong, atom.Section, atom.Span, atom.Em, atom.B:

@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +115,83 @@ func TestFrance24Edits(t *testing.T) {
 				t.Error("the Latest update line is in the canonical text")
 			}
 		})
+	}
+}
+
+// TestDateLineUnderHeadline: a visible "Latest update" line added under the
+// headline (France 24 style) does not change the body. Left in the tree, it
+// made go-trafilatura drop every heading of testdata/ign.html (a page of
+// the shared benchmark that internal/noise cannot inject noise into, so
+// not a golden page).
+func TestDateLineUnderHeadline(t *testing.T) {
+	ex, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := map[string]string{"ign": "https://www.ign.com/articles/2019/11/18/daily-deals-more-black-friday-deals-are-live"}
+	for name, url := range goldenPages {
+		if name != "france24" {
+			pages[name] = url
+		}
+	}
+	for name, url := range pages {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, err := ex.Extract(Input{Body: page, URL: url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := strings.Index(string(page), "</h1>")
+			if i < 0 {
+				t.Skip("no <h1>")
+			}
+			i += len("</h1>")
+			dated := string(page[:i]) + `<p class="article__date">Latest update : 2024-03-03</p>` + string(page[i:])
+			after, err := ex.Extract(Input{Body: []byte(dated), URL: url})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(before.Paragraphs, after.Paragraphs); diff != "" {
+				t.Errorf("the date line changed the body (-without +with):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestIGNWithNoiseAndDateLine: testdata/ign-newsroom.html is the IGN page as
+// the newsroom bench served it (teasers, an ad slot, a comment counter, a
+// "Latest update" line under the headline, and one edited price). Its body
+// is the clean page's with that one edit: with the date line left in the
+// tree, go-trafilatura dropped all eleven deal headings.
+func TestIGNWithNoiseAndDateLine(t *testing.T) {
+	ex, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := func(name string) Document {
+		page, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ex.Extract(Input{Body: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	clean, noisy := doc("ign.html"), doc("ign-newsroom.html")
+	want := slices.Clone(clean.Paragraphs)
+	for i, p := range want {
+		want[i] = strings.Replace(p, "(Originally $200)", "(Originally $204)", 1)
+	}
+	if diff := cmp.Diff(want, noisy.Paragraphs); diff != "" {
+		t.Errorf("body (-clean page with the edit +served page):\n%s", diff)
+	}
+	if noisy.Updated != "2024-03-03" {
+		t.Errorf("Updated = %q, want the visible line's 2024-03-03", noisy.Updated)
 	}
 }
