@@ -49,6 +49,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) Doc
 		}
 	}
 	body = withSiblingChunks(root, body)
+	body = withEmbeddedPosts(root, body)
 	// go-trafilatura's scoring sometimes falls over once the boilerplate is
 	// gone (a paywalled stub next to a big footer). When the cleaned page
 	// gives almost nothing, the untouched page is tried as well; what the

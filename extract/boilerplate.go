@@ -316,7 +316,7 @@ func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) (*html.Node, stri
 	if s.protected() {
 		return nil, ""
 	}
-	if hasBoilerClass(n) {
+	if hasBoilerClass(n) && !isEmbeddedPost(n) {
 		return n, "class or id names an ad, teaser or widget"
 	}
 	text := ""
