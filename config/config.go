@@ -33,6 +33,12 @@ type Config struct {
 	// expanded) or a postgres:// DSN. Empty when the file does not set it;
 	// the --db flag and REDLINE_DB override it either way.
 	DB string
+	// Listen is the address `redline run` serves /metrics, /healthz and
+	// /readyz on, host:port. Default 127.0.0.1:8080.
+	Listen string
+	// Hosts are per-host politeness rules, in file order: the first whose
+	// Match fits a watch's host name sets its limits.
+	Hosts []HostRule
 	// Defaults apply to every watch; see Watch.Effective.
 	Defaults Defaults
 	// Watches are the watches declared in the file, in file order, as
@@ -58,6 +64,35 @@ type Defaults struct {
 	// IgnoreNumbers makes watches that set none treat a change in which
 	// only numbers changed ("3 comments" → "4 comments") as no change.
 	IgnoreNumbers bool
+	// Schedule is when watches that set none are checked by `redline
+	// run`: a cron spec ("*/15 * * * *", "@hourly", "@every 30m", with an
+	// optional seconds field and CRON_TZ= prefix) or "adaptive".
+	Schedule string
+	// AdaptiveMin and AdaptiveMax bound the interval of the adaptive
+	// schedule; 0 means the schedule package's defaults (15m and 168h).
+	AdaptiveMin, AdaptiveMax time.Duration
+	// HostConcurrency and HostDelay limit the requests to each remote host
+	// that no Hosts rule matches: at most HostConcurrency at once (0: no
+	// limit), HostDelay apart. Loopback hosts are not limited unless a
+	// rule says so.
+	HostConcurrency int
+	HostDelay       time.Duration
+	// FailingAfter is the number of consecutive failed checks after which
+	// a watch's health is "failing" (until a check succeeds).
+	FailingAfter int
+}
+
+// HostRule gives the hosts matching Match their own request limits.
+type HostRule struct {
+	// Match is a glob on the host name, lower case, without the port
+	// ("*.example.org", "news.example.com", "127.0.0.1").
+	Match string
+	// Concurrency is the most requests at once to one matching host; 0
+	// means no limit.
+	Concurrency int
+	// Delay is the least time between the starts of two requests.
+	Delay time.Duration
+	Pos   Position // where the rule is declared
 }
 
 // Watch is one page to monitor, as declared in the file.
@@ -75,7 +110,9 @@ type Watch struct {
 	// IgnoreNumbers: a change in which only numbers changed is no change;
 	// nil means the default.
 	IgnoreNumbers *bool
-	Pos           Position // where the watch is declared
+	// Schedule is the watch's schedule spec; empty means the default.
+	Schedule string
+	Pos      Position // where the watch is declared
 }
 
 // Default returns the configuration used when there is no file. It is the
@@ -83,12 +120,18 @@ type Watch struct {
 // present in the file replace its values.
 func Default() *Config {
 	return &Config{
+		Listen: "127.0.0.1:8080",
 		Defaults: Defaults{
 			Mode:         ModeArticle,
 			Timeout:      30 * time.Second,
 			MaxBody:      10 << 20,
 			ConfirmDelay: 5 * time.Second,
 			Volatile:     VolatileSuggest,
+			Schedule:     "@hourly",
+
+			HostConcurrency: 2,
+			HostDelay:       time.Second,
+			FailingAfter:    3,
 		},
 	}
 }
@@ -108,6 +151,9 @@ func (w Watch) Effective(d Defaults) Watch {
 	}
 	if w.Volatile == "" {
 		w.Volatile = d.Volatile
+	}
+	if w.Schedule == "" {
+		w.Schedule = d.Schedule
 	}
 	if w.Volatile == "" {
 		w.Volatile = VolatileSuggest
@@ -142,6 +188,20 @@ func union(a, b []string) []string {
 	return out
 }
 
+// inheritHostLimits gives each host rule the defaults' limits it does not
+// set itself; defaults may come after hosts in the file, so this runs once
+// everything is decoded.
+func inheritHostLimits(cfg *Config, s *sources) {
+	for i := range cfg.Hosts {
+		if s.hosts[i].concurrency.st == absent {
+			cfg.Hosts[i].Concurrency = cfg.Defaults.HostConcurrency
+		}
+		if s.hosts[i].delay.st == absent {
+			cfg.Hosts[i].Delay = cfg.Defaults.HostDelay
+		}
+	}
+}
+
 // Load reads the file at path and parses it with Parse. Errors reading the
 // file wrap the os error (test for a missing file with
 // errors.Is(err, fs.ErrNotExist)).
@@ -174,6 +234,7 @@ func ParseEnv(name string, data []byte, lookup func(string) (string, bool)) (*Co
 	cfg := Default()
 	cfg.Path = name
 	src := d.decode(data, cfg)
+	inheritHostLimits(cfg, src)
 	d.validate(cfg, src)
 	if err := d.err(); err != nil {
 		return nil, err

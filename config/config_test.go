@@ -38,17 +38,22 @@ func TestExample(t *testing.T) {
 	at := func(line, col int) Position { return Position{File: file, Line: line, Column: col} }
 	yes := true
 	want := &Config{
-		Path: file,
-		DB:   "/home/ann/.local/share/redline/redline.db",
+		Path:   file,
+		DB:     "/home/ann/.local/share/redline/redline.db",
+		Listen: "127.0.0.1:8080",
 		Defaults: Defaults{
-			Mode:         ModeArticle,
-			Timeout:      30 * time.Second,
-			MaxBody:      10 << 20,
-			ConfirmDelay: 5 * time.Second,
-			Volatile:     VolatileSuggest,
-			UserAgent:    "",
-			Ignore:       []string{"^Advertisement$"},
-			Exclude:      []string{".cookie-banner"},
+			Schedule:        "@hourly",
+			HostConcurrency: 2,
+			HostDelay:       time.Second,
+			FailingAfter:    3,
+			Mode:            ModeArticle,
+			Timeout:         30 * time.Second,
+			MaxBody:         10 << 20,
+			ConfirmDelay:    5 * time.Second,
+			Volatile:        VolatileSuggest,
+			UserAgent:       "",
+			Ignore:          []string{"^Advertisement$"},
+			Exclude:         []string{".cookie-banner"},
 		},
 		Watches: []Watch{
 			{
@@ -155,16 +160,37 @@ func TestParseValid(t *testing.T) {
   confirm_delay: 0s
   volatile: ignore
   ignore_numbers: true
+  schedule: "CRON_TZ=Europe/Paris */15 6-23 * * *"
+  adaptive: {min: 30m, max: 24h}
+  host_concurrency: 4
+  host_delay: 250ms
+  failing_after: 5
+listen: "[::1]:9090"
+hosts:
+  - match: "*.slow.example"
+    delay: 10s
+  - {match: "127.0.0.1", concurrency: 1}
 `,
 			want: withDefaults(func(c *Config) {
 				c.Defaults = Defaults{
-					Mode:          ModeText,
-					Timeout:       90 * time.Second,
-					MaxBody:       1 << 20,
-					UserAgent:     "redline-test/1.0",
-					Exclude:       []string{"nav", "footer, aside"},
-					Volatile:      VolatileIgnore,
-					IgnoreNumbers: true,
+					Mode:            ModeText,
+					Timeout:         90 * time.Second,
+					MaxBody:         1 << 20,
+					UserAgent:       "redline-test/1.0",
+					Exclude:         []string{"nav", "footer, aside"},
+					Volatile:        VolatileIgnore,
+					IgnoreNumbers:   true,
+					Schedule:        "CRON_TZ=Europe/Paris */15 6-23 * * *",
+					AdaptiveMin:     30 * time.Minute,
+					AdaptiveMax:     24 * time.Hour,
+					HostConcurrency: 4,
+					HostDelay:       250 * time.Millisecond,
+					FailingAfter:    5,
+				}
+				c.Listen = "[::1]:9090"
+				c.Hosts = []HostRule{
+					{Match: "*.slow.example", Concurrency: 4, Delay: 10 * time.Second, Pos: pos(18, 5)},
+					{Match: "127.0.0.1", Concurrency: 1, Delay: 250 * time.Millisecond, Pos: pos(20, 5)},
 				}
 			}),
 		},
@@ -303,7 +329,8 @@ watches:
 
 func TestDefault(t *testing.T) {
 	t.Parallel()
-	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second, Volatile: VolatileSuggest}}
+	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second, Volatile: VolatileSuggest,
+		Schedule: "@hourly", HostConcurrency: 2, HostDelay: time.Second, FailingAfter: 3}, Listen: "127.0.0.1:8080"}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)
 	}

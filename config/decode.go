@@ -47,10 +47,19 @@ type listSrc struct {
 type sources struct {
 	defaults defaultsSrc
 	watches  []watchSrc // parallel to Config.Watches
+	listen   src
+	hosts    []hostSrc // parallel to Config.Hosts
+}
+
+type hostSrc struct {
+	label                     string
+	match, concurrency, delay src
 }
 
 type defaultsSrc struct {
 	mode, timeout, maxBody, userAgent, confirmDelay, volatile src
+	schedule, adaptiveMin, adaptiveMax, hostConc, hostDelay   src
+	failingAfter                                              src
 	ignore, exclude                                           listSrc
 }
 
@@ -58,6 +67,7 @@ type watchSrc struct {
 	label                      string // `watch "name"` or `watches[i]`, the prefix of its messages
 	broken                     bool   // some part failed to decode: skip the checks that combine fields
 	url, name, mode, volatile  src
+	schedule                   src
 	tags, sel, exclude, ignore listSrc
 }
 
@@ -93,8 +103,15 @@ func (d *decoder) decode(data []byte, cfg *Config) *sources {
 	if root == nil {
 		return s
 	}
-	d.fields(root, "", []string{"db", "defaults", "watches"}, func(key string, v *yaml.Node) {
+	d.fields(root, "", []string{"db", "listen", "hosts", "defaults", "watches"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "listen":
+			var l string
+			if l, s.listen = d.str(v, "", key); s.listen.st == good {
+				cfg.Listen = l
+			}
+		case "hosts":
+			d.hosts(v, cfg, s)
 		case "db":
 			db, st := d.str(v, "", key)
 			if st.st == good {
@@ -278,6 +295,60 @@ func (d *decoder) duration(n *yaml.Node, ctx, key string, s *src) (time.Duration
 	return dur, true
 }
 
+// integer decodes a whole number into *s's state.
+func (d *decoder) integer(n *yaml.Node, ctx, key string, s *src) (int, bool) {
+	n = resolve(n)
+	*s = src{pos: d.pos(n)}
+	if isNull(n) {
+		return 0, false
+	}
+	var i int
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&i) != nil {
+		d.errorf(n, ctx, key, "expected a whole number, got %s", describe(n))
+		s.st = bad
+		return 0, false
+	}
+	s.st = good
+	return i, true
+}
+
+// hosts decodes the list of per-host rules.
+func (d *decoder) hosts(n *yaml.Node, cfg *Config, s *sources) {
+	n = resolve(n)
+	switch {
+	case isNull(n):
+		return
+	case n.Kind != yaml.SequenceNode:
+		d.errorf(n, "", "hosts", "expected a list, got %s", describe(n))
+		return
+	}
+	for i, e := range n.Content {
+		e = resolve(e)
+		hs := hostSrc{label: fmt.Sprintf("hosts[%d]", i)}
+		r := HostRule{Pos: d.pos(e)}
+		if e.Kind != yaml.MappingNode {
+			d.errorf(e, hs.label, "", "expected a mapping, got %s", describe(e))
+			continue
+		}
+		d.fields(e, hs.label, []string{"match", "concurrency", "delay"}, func(key string, v *yaml.Node) {
+			switch key {
+			case "match":
+				r.Match, hs.match = d.str(v, hs.label, key)
+			case "concurrency":
+				if c, ok := d.integer(v, hs.label, key, &hs.concurrency); ok {
+					r.Concurrency = c
+				}
+			case "delay":
+				if dur, ok := d.duration(v, hs.label, key, &hs.delay); ok {
+					r.Delay = dur
+				}
+			}
+		})
+		cfg.Hosts = append(cfg.Hosts, r)
+		s.hosts = append(s.hosts, hs)
+	}
+}
+
 // boolean decodes true or false; null is absent.
 func (d *decoder) boolean(n *yaml.Node, ctx, key string) (bool, bool) {
 	n = resolve(n)
@@ -343,8 +414,39 @@ func (d *decoder) expandHome(n *yaml.Node, key, path string) string {
 func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
-	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers",
+		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "failing_after":
+			if n, ok := d.integer(v, ctx, key, &s.failingAfter); ok {
+				def.FailingAfter = n
+			}
+		case "schedule":
+			var sc string
+			if sc, s.schedule = d.str(v, ctx, key); s.schedule.st == good {
+				def.Schedule = sc
+			}
+		case "adaptive":
+			d.fields(v, "defaults.adaptive", []string{"min", "max"}, func(key string, v *yaml.Node) {
+				switch key {
+				case "min":
+					if dur, ok := d.duration(v, "defaults.adaptive", key, &s.adaptiveMin); ok {
+						def.AdaptiveMin = dur
+					}
+				case "max":
+					if dur, ok := d.duration(v, "defaults.adaptive", key, &s.adaptiveMax); ok {
+						def.AdaptiveMax = dur
+					}
+				}
+			})
+		case "host_concurrency":
+			if n, ok := d.integer(v, ctx, key, &s.hostConc); ok {
+				def.HostConcurrency = n
+			}
+		case "host_delay":
+			if dur, ok := d.duration(v, ctx, key, &s.hostDelay); ok {
+				def.HostDelay = dur
+			}
 		case "volatile":
 			var m string
 			if m, s.volatile = d.str(v, ctx, key); s.volatile.st == good {
@@ -426,8 +528,10 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "schedule":
+			w.Schedule, ws.schedule = d.str(v, ctx, key)
 		case "volatile":
 			w.Volatile, ws.volatile = d.str(v, ctx, key)
 		case "ignore_numbers":

@@ -36,8 +36,23 @@ func TestParseErrors(t *testing.T) {
 		},
 		{
 			name: "unknown defaults key",
-			yaml: "defaults:\n  schedule: '@hourly'\n",
-			want: []string{`redline.yaml:2:3: defaults: unknown field "schedule"`},
+			yaml: "defaults:\n  scheduel: '@hourly'\n",
+			want: []string{`redline.yaml:2:3: defaults: unknown field "scheduel"`},
+		},
+		{
+			name: "bad schedules, listen address and host rules",
+			yaml: "listen: localhost\nhosts:\n  - delay: -1s\n  - {match: '[a-', concurrency: -2}\ndefaults:\n  schedule: '*/61 * * * *'\n  adaptive: {min: 2h, max: 1h}\n  failing_after: 0\nwatches:\n  - url: https://a.example/\n    name: lemonde\n    schedule: 'CRON_TZ=Mars/Olympus 0 9 * * *'\n",
+			want: []string{
+				`redline.yaml:1:9: listen: invalid address "localhost": want host:port, such as 127.0.0.1:8080`,
+				`redline.yaml:3:5: hosts[0]: missing required field "match"`,
+				`redline.yaml:3:12: hosts[0]: delay: must not be negative, got -1s`,
+				`redline.yaml:4:13: hosts[1]: match: invalid glob "[a-": syntax error in pattern`,
+				`redline.yaml:4:33: hosts[1]: concurrency: must be 0 (no limit) or more, got -2`,
+				`redline.yaml:6:13: defaults: schedule: invalid schedule "*/61 * * * *": step (61) above maximum (59): */61`,
+				`redline.yaml:7:28: defaults.adaptive: max: must not be less than min (2h0m0s), got 1h0m0s`,
+				`redline.yaml:8:18: defaults: failing_after: must be at least 1, got 0`,
+				`redline.yaml:12:15: watch "lemonde": schedule: invalid schedule "CRON_TZ=Mars/Olympus 0 9 * * *": time zone "Mars/Olympus": unknown time zone Mars/Olympus`,
+			},
 		},
 		{
 			name: "unknown volatile value",

@@ -3,9 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"path"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -14,6 +17,7 @@ import (
 	"github.com/antchfx/xpath"
 
 	"github.com/redlinehq/redline/internal/jsonpath"
+	"github.com/redlinehq/redline/schedule"
 )
 
 // validate checks the meaning of the decoded values, recording a
@@ -42,6 +46,51 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	}
 	d.checkRegexps(ds.ignore, ctx, "ignore", def.Ignore)
 	d.checkSelectors(ds.exclude, ctx, "exclude", def.Exclude)
+	if ds.adaptiveMin.st == good && def.AdaptiveMin <= 0 {
+		d.errorAt(ds.adaptiveMin.pos, "defaults.adaptive", "min", "must be greater than zero, got %s", def.AdaptiveMin)
+	}
+	if ds.adaptiveMax.st == good && def.AdaptiveMax <= 0 {
+		d.errorAt(ds.adaptiveMax.pos, "defaults.adaptive", "max", "must be greater than zero, got %s", def.AdaptiveMax)
+	}
+	if ds.adaptiveMin.st == good && ds.adaptiveMax.st == good && def.AdaptiveMin > def.AdaptiveMax {
+		d.errorAt(ds.adaptiveMax.pos, "defaults.adaptive", "max", "must not be less than min (%s), got %s", def.AdaptiveMin, def.AdaptiveMax)
+	}
+	if ds.schedule.st == good {
+		d.checkSchedule(ds.schedule.pos, ctx, def.Schedule, def)
+	}
+	if ds.hostConc.st == good && def.HostConcurrency < 0 {
+		d.errorAt(ds.hostConc.pos, ctx, "host_concurrency", "must be 0 (no limit) or more, got %d", def.HostConcurrency)
+	}
+	if ds.failingAfter.st == good && def.FailingAfter < 1 {
+		d.errorAt(ds.failingAfter.pos, ctx, "failing_after", "must be at least 1, got %d", def.FailingAfter)
+	}
+	if ds.hostDelay.st == good && def.HostDelay < 0 {
+		d.errorAt(ds.hostDelay.pos, ctx, "host_delay", "must not be negative, got %s", def.HostDelay)
+	}
+	if s.listen.st == good {
+		if problem := checkListen(cfg.Listen); problem != "" {
+			d.errorAt(s.listen.pos, "", "listen", "%s", problem)
+		}
+	}
+	for i, r := range cfg.Hosts {
+		hs := s.hosts[i]
+		switch {
+		case hs.match.st == absent:
+			d.errorAt(r.Pos, hs.label, "", `missing required field "match"`)
+		case hs.match.st == good && strings.TrimSpace(r.Match) == "":
+			d.errorAt(hs.match.pos, hs.label, "match", "must not be empty")
+		case hs.match.st == good:
+			if _, err := path.Match(r.Match, ""); err != nil {
+				d.errorAt(hs.match.pos, hs.label, "match", "invalid glob %q: %v", r.Match, err)
+			}
+		}
+		if hs.concurrency.st == good && r.Concurrency < 0 {
+			d.errorAt(hs.concurrency.pos, hs.label, "concurrency", "must be 0 (no limit) or more, got %d", r.Concurrency)
+		}
+		if hs.delay.st == good && r.Delay < 0 {
+			d.errorAt(hs.delay.pos, hs.label, "delay", "must not be negative, got %s", r.Delay)
+		}
+	}
 
 	// The mode a watch without its own gets, or "" when that is unknown
 	// because defaults.mode is itself wrong.
@@ -53,6 +102,9 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	names := make(map[string]Position)
 	for i, w := range cfg.Watches {
 		d.checkWatch(w, s.watches[i], defMode, urls, names)
+		if ws := s.watches[i]; ws.schedule.st == good {
+			d.checkSchedule(ws.schedule.pos, ws.label, w.Schedule, def)
+		}
 	}
 }
 
@@ -151,6 +203,25 @@ func (d *decoder) checkVolatile(p Position, ctx, v string) {
 		return
 	}
 	d.errorAt(p, ctx, "volatile", "unknown value %q (want %s, %s or %s)", v, VolatileSuggest, VolatileIgnore, VolatileOff)
+}
+
+// checkSchedule checks a schedule spec, with the adaptive bounds of def.
+func (d *decoder) checkSchedule(p Position, ctx, spec string, def Defaults) {
+	if _, err := schedule.ParseWith(spec, schedule.Adaptive{Min: def.AdaptiveMin, Max: def.AdaptiveMax}); err != nil {
+		d.errorAt(p, ctx, "schedule", "%v", err)
+	}
+}
+
+// checkListen returns what is wrong with a listen address, or "".
+func checkListen(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Sprintf("invalid address %q: want host:port, such as 127.0.0.1:8080", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("invalid port %q in %q", port, addr)
+	}
+	return ""
 }
 
 // checkURL returns a message saying what is wrong with a watch URL, or else
