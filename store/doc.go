@@ -2,9 +2,10 @@
 // storage engine fulfils.
 //
 // Its one job is the Store interface and the types it carries: watches (a
-// URL and its settings, plus the state kept between checks), revisions (the
-// numbered versions of a watch's canonical text, only stored when it
-// changed) and checks (every attempt, whatever its outcome).
+// URL and its settings, plus the state kept between checks and the
+// scheduler's next check time and lease), revisions (the numbered versions
+// of a watch's canonical text, only stored when it changed) and checks
+// (every attempt, whatever its outcome).
 //
 // The engines live in sub-packages, one per database: store/sqlite (the
 // default, a single file) and store/postgres (for several redline processes
@@ -24,9 +25,16 @@
 //     one watch get distinct, consecutive revision numbers.
 //   - Times keep at least millisecond precision (both engines keep
 //     microseconds) and come back in UTC.
+//   - ClaimDue is atomic: several daemons claiming at once, in one process
+//     or several sharing the database, never get the same watch, and a
+//     claimed watch is claimed again only once its lease is released or
+//     has ended. Paused watches are never claimed. RecordCheck never
+//     touches the schedule or the lease.
 //
-// What it does not do: fetch, extract, compare or schedule (package monitor
-// and its helpers decide what a check found; the store only records it), nor
-// interpret extraction settings, revision documents or block statistics,
-// which it keeps as given.
+// What it does not do: fetch, extract or compare (package monitor and its
+// helpers decide what a check found; the store only records it), nor decide
+// when a watch is due (the daemon parses Watch.Schedule and computes the
+// next check time; the store keeps it, with the leases, and hands out the
+// watches due), nor interpret extraction settings, schedules, revision
+// documents or block statistics, which it keeps as given.
 package store

@@ -16,6 +16,10 @@ var (
 	ErrExists = errors.New("already exists")
 	// ErrSchemaTooNew: the database was migrated by a newer redline.
 	ErrSchemaTooNew = errors.New("database schema is newer than this redline")
+	// ErrLeaseLost: the caller no longer holds the lease on the watch (see
+	// Store.ClaimDue): another owner took it over after it expired, or it
+	// was released, or it was never claimed.
+	ErrLeaseLost = errors.New("lease lost")
 )
 
 // Extraction holds a watch's extraction settings. The store keeps them as
@@ -55,9 +59,17 @@ type Watch struct {
 	// SkipConfirm records a change from a single fetch, without the
 	// confirming second fetch (for pages that change every few seconds).
 	SkipConfirm bool
-	CreatedAt   time.Time
+	// Schedule says when the watch is checked, as the config spells it
+	// (e.g. "@hourly", "*/15 * * * *", "adaptive"); empty means the
+	// configured default. The store keeps it as given: the daemon parses it
+	// and turns it into State.NextCheckAt.
+	Schedule  string
+	CreatedAt time.Time
 
-	State WatchState // maintained by RecordCheck; ignored by AddWatch and UpdateWatch
+	// State is maintained by RecordCheck (the check state) and by the
+	// scheduling methods (NextCheckAt and the lease); it is ignored by
+	// AddWatch and UpdateWatch.
+	State WatchState
 }
 
 // WatchState is what the store remembers between checks of a watch.
@@ -76,6 +88,14 @@ type WatchState struct {
 	// of the page (see CheckResult.Blocks), in the order given: nil before
 	// any were recorded, empty (non-nil) after an empty list was.
 	Blocks []BlockStat
+
+	// Scheduling, set by ClaimDue, RenewLease, ReleaseLease and
+	// SetNextCheck, never by RecordCheck. The lease fields are read-only
+	// views: an expired lease still shows until its owner releases it or
+	// another owner claims the watch.
+	NextCheckAt    time.Time // when the watch is next due; zero when never scheduled (due at once)
+	LeaseOwner     string    // the owner holding the watch since ClaimDue; empty when none
+	LeaseExpiresAt time.Time // when LeaseOwner's lease ends; zero when none
 }
 
 // BlockStat is what the monitor remembers about one block of a watch's page
@@ -163,6 +183,12 @@ type CheckResult struct {
 	Blocks []BlockStat
 }
 
+// WatchCounts is what CountWatches returns.
+type WatchCounts struct {
+	OK, Failing, Paused int
+	Revisions, Checks   int64
+}
+
 // WatchFilter selects watches for ListWatches. The zero value selects all.
 type WatchFilter struct {
 	Tag string // only watches carrying this tag
@@ -176,17 +202,22 @@ type WatchFilter struct {
 type Store interface {
 	// AddWatch stores a new watch and returns it with its ID and CreatedAt
 	// set (CreatedAt is kept when w has one, else it is the current time).
-	// w.State is ignored. IDs are never reused, even after DeleteWatch. A
-	// watch whose URL is already stored is refused with ErrExists.
+	// w.State is ignored: the new watch is unchecked, unleased and not
+	// scheduled (due at once, until SetNextCheck says otherwise). IDs are
+	// never reused, even after DeleteWatch. A watch whose URL is already
+	// stored is refused with ErrExists.
 	AddWatch(ctx context.Context, w Watch) (Watch, error)
 
 	// UpdateWatch replaces the settings (URL, Name, Tags, Extract, Source,
-	// Paused, SkipConfirm) of the watch with w.ID; its CreatedAt, state and history are
-	// kept. Changing the URL to one another watch has is refused with
-	// ErrExists.
+	// Paused, SkipConfirm, Schedule) of the watch with w.ID; its
+	// CreatedAt, state (NextCheckAt and any lease included) and history are
+	// kept: after changing the schedule, call SetNextCheck. Changing the URL
+	// to one another watch has is refused with ErrExists.
 	UpdateWatch(ctx context.Context, w Watch) error
 
-	// DeleteWatch removes a watch with all its revisions and checks.
+	// DeleteWatch removes a watch with all its revisions and checks, leased
+	// or not (its owner's RenewLease and ReleaseLease then fail with
+	// ErrNotFound).
 	DeleteWatch(ctx context.Context, id int64) error
 
 	// Watch returns one watch by ID.
@@ -218,6 +249,10 @@ type Store interface {
 	// stores no revision. A revision sets LastChangeAt and Revisions.
 	// Whatever the outcome, a non-nil r.Blocks replaces the stored Blocks
 	// (an empty one clears them) and a nil one keeps them.
+	//
+	// RecordCheck does not touch NextCheckAt or the lease, nor look at
+	// them: it records a check whether or not the watch is leased, and by
+	// whom. The daemon releases the watch separately (ReleaseLease).
 	RecordCheck(ctx context.Context, r CheckResult) (Check, error)
 
 	// LatestRevision returns the newest revision of a watch, or ErrNotFound
@@ -234,6 +269,78 @@ type Store interface {
 	// Checks returns the newest checks of a watch, newest first, at most
 	// limit of them (all when limit <= 0).
 	Checks(ctx context.Context, watchID int64, limit int) ([]Check, error)
+
+	// Scheduling. The daemon (redline run) checks each watch when it is
+	// due, under a lease: ClaimDue hands due watches to one owner (a name
+	// unique to one daemon process) for a while; the owner checks each
+	// (RecordCheck), renewing the lease if the check runs long, then
+	// ReleaseLease frees the watch and sets when it is due next. When a
+	// lease expires (its owner died or hangs) another owner may claim the
+	// watch; the old owner's RenewLease and ReleaseLease then fail with
+	// ErrLeaseLost and change nothing. Times are kept to the microsecond
+	// (a time between two microseconds counts as the earlier one).
+	//
+	// Paused watches are never claimed, and CountDue and NextDue ignore
+	// them. Pausing a leased watch keeps its lease, which its owner may
+	// still renew and release; un-pausing makes it due by its NextCheckAt.
+
+	// ClaimDue atomically claims for owner up to limit watches that are due
+	// at now: not paused, NextCheckAt zero (never scheduled: due at once) or
+	// not after now, and not leased (no lease, or one that ended at or
+	// before now, whoever held it: the lease of a dead owner is taken
+	// over). It takes them in order of NextCheckAt, never-scheduled ones
+	// first, then of ID, and returns them in that order, whole (State
+	// included), each with LeaseOwner owner and LeaseExpiresAt now+lease;
+	// their NextCheckAt is left as it was. Concurrent calls, from this
+	// process or from others sharing the database, never claim one watch
+	// twice: a claimed watch can be claimed again only once released or
+	// once its lease has ended. No due watch is an empty result and a nil
+	// error. An empty owner, a zero now, a limit below 1 or a lease that is
+	// not positive are refused.
+	ClaimDue(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]Watch, error)
+
+	// RenewLease extends owner's lease on watch id to end at now+lease,
+	// provided owner still holds it: even a lease that has ended is renewed
+	// as long as no other owner has claimed the watch since (nor owner
+	// released it). Otherwise it changes nothing and returns an error
+	// wrapping ErrLeaseLost. An empty owner, a zero now or a lease that is
+	// not positive are refused.
+	RenewLease(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) error
+
+	// ReleaseLease ends owner's lease on watch id and, in the same
+	// statement, sets its NextCheckAt to next (a zero next makes it due at
+	// once). When owner does not hold the lease (another owner took it over
+	// after it ended, it was released already, or the watch was never
+	// claimed) it changes nothing and returns an error wrapping
+	// ErrLeaseLost; a check recorded meanwhile stays recorded. An empty
+	// owner is refused.
+	ReleaseLease(ctx context.Context, id int64, owner string, next time.Time) error
+
+	// SetNextCheck sets when watch id is next due (a zero next: due at
+	// once) and leaves any lease alone: for a new watch or a changed
+	// schedule. While the watch is leased, its owner's ReleaseLease will
+	// overwrite it.
+	SetNextCheck(ctx context.Context, id int64, next time.Time) error
+
+	// NextDue returns the earliest time at which an unpaused watch becomes
+	// claimable, for the daemon to sleep until: the minimum over unpaused
+	// watches of their NextCheckAt (now for a watch never scheduled),
+	// except that a watch under a lease still running at now counts from
+	// the lease's end when that is later. The time may be before now (a
+	// watch is overdue: claim at once). ok is false when no watch is
+	// unpaused.
+	NextDue(ctx context.Context, now time.Time) (next time.Time, ok bool, err error)
+
+	// CountDue returns the number of unpaused watches due at now
+	// (NextCheckAt zero or not after now), leased ones included: the
+	// backlog of checks.
+	CountDue(ctx context.Context, now time.Time) (int, error)
+
+	// CountWatches counts the watches by health (paused; failing: unpaused
+	// with at least failingAfter consecutive failed checks; ok: the other
+	// unpaused ones) and the revision and check rows kept, for metrics.
+	// failingAfter < 1 counts as 1.
+	CountWatches(ctx context.Context, failingAfter int) (WatchCounts, error)
 
 	// Close releases the store's resources.
 	Close() error

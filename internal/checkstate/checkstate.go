@@ -88,6 +88,7 @@ func Validate(r store.CheckResult) error {
 //   - With a revision: LastChangeAt is its FetchedAt and Revisions is seq.
 //   - Whatever the outcome, a non-nil r.Blocks replaces Blocks (an empty
 //     one clears them); a nil one keeps them.
+//   - NextCheckAt and the lease are kept: RecordCheck does not touch them.
 func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState {
 	next := prev
 	next.LastCheckAt = r.StartedAt

@@ -169,3 +169,15 @@ func TestNormalize(t *testing.T) {
 		t.Error("Normalize modified the caller's revision")
 	}
 }
+
+func TestNextKeepsSchedule(t *testing.T) {
+	t.Parallel()
+	prev := store.WatchState{NextCheckAt: t1, LeaseOwner: "daemon-1", LeaseExpiresAt: t1.Add(time.Minute)}
+	for _, o := range []store.Outcome{store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
+		store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping} {
+		got := Next(prev, store.CheckResult{StartedAt: t0, Outcome: o}, 0)
+		if !got.NextCheckAt.Equal(prev.NextCheckAt) || got.LeaseOwner != prev.LeaseOwner || !got.LeaseExpiresAt.Equal(prev.LeaseExpiresAt) {
+			t.Errorf("%s: Next changed the schedule: %+v", o, got)
+		}
+	}
+}

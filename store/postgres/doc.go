@@ -15,11 +15,16 @@
 // extraction settings and documents (so documents come back as equivalent,
 // not byte-identical, JSON), text[] for tags, bigint identity keys.
 // RecordCheck locks the watch row (SELECT … FOR UPDATE), which serialises
-// concurrent checks of one watch across processes.
+// concurrent checks of one watch across processes. ClaimDue selects the due
+// watches FOR UPDATE SKIP LOCKED and leases them in the same transaction:
+// processes claiming at once each get other watches, none waiting for
+// another; a watch whose row is locked at that moment (by another claim, a
+// RecordCheck, an update) is left for a later claim. A partial index on
+// (next_check_at NULLS FIRST, id) over the unpaused watches (watches_due)
+// serves ClaimDue's order, NextDue and CountDue.
 //
 // pgxpool rather than database/sql: native types (text[], jsonb, bytea)
 // without adapters, one dependency path, and pgx's transaction helpers.
 //
-// It does not create the database or the schema named in search_path, nor
-// use the scheduler's lease columns yet.
+// It does not create the database or the schema named in search_path.
 package postgres

@@ -33,6 +33,27 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTest(t) })
 }
 
+// TestConformanceShared runs the suite's tests for several stores, each
+// with its own pool, on one schema, as several processes would have.
+func TestConformanceShared(t *testing.T) {
+	t.Parallel()
+	storetest.RunShared(t, func(t *testing.T, n int) []store.Store {
+		dsn := pgtest.DSN(t)
+		var stores []store.Store
+		for range n {
+			s, err := Open(t.Context(), dsn)
+			if err != nil {
+				for _, s := range stores {
+					_ = s.Close()
+				}
+				t.Fatalf("Open: %v", err)
+			}
+			stores = append(stores, s)
+		}
+		return stores
+	})
+}
+
 func BenchmarkRecordCheck(b *testing.B) {
 	storetest.BenchmarkRecordCheck(b, func(tb testing.TB) store.Store { return openTest(tb) })
 }
@@ -198,6 +219,7 @@ func TestColumnTypes(t *testing.T) {
 		"watches.flaps":            "integer",
 		"revisions.class":          "text",
 		"watches.blocks":           "text",
+		"watches.schedule":         "text",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
@@ -306,6 +328,15 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if w.State.ETag != `"v1"` || w.State.Revisions != 3 || w.State.Blocks != nil {
 		t.Errorf("migrated watch state = %+v, want the version 1 values and nil Blocks", w.State)
+	}
+	if w.Schedule != "" || !w.State.NextCheckAt.IsZero() || w.State.LeaseOwner != "" {
+		t.Errorf("migrated watch: Schedule %q, NextCheckAt %v, LeaseOwner %q; want the default schedule, never scheduled, no lease",
+			w.Schedule, w.State.NextCheckAt, w.State.LeaseOwner)
+	}
+	if got, err := s.ClaimDue(ctx, "upgraded", time.Now(), 10, time.Minute); err != nil || len(got) != 1 || got[0].ID != w.ID {
+		t.Errorf("ClaimDue on the migrated database = %v, %v; want the migrated watch, due at once", got, err)
+	} else if err := s.ReleaseLease(ctx, w.ID, "upgraded", time.Time{}); err != nil {
+		t.Errorf("ReleaseLease on the migrated database: %v", err)
 	}
 	blocks := []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1, Changes: 1}}
 	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged,

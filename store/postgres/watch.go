@@ -15,9 +15,10 @@ import (
 )
 
 // watchColumns are the columns scanWatch reads, in its order.
-const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, created_at,
+const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count, flaps, blocks`
+	consecutive_errors, revision_count, flaps, blocks,
+	next_check_at, lease_owner, lease_expires_at`
 
 func scanWatch(row pgx.Row) (store.Watch, error) {
 	var (
@@ -26,10 +27,13 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 		source             string
 		lastCheck, lastChg *time.Time
 		blocks             string
+		nextCheck, leaseTo *time.Time
+		leaseOwner         *string
 	)
-	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.CreatedAt,
+	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.Schedule, &w.CreatedAt,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
-		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks)
+		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks,
+		&nextCheck, &leaseOwner, &leaseTo)
 	if err != nil {
 		return store.Watch{}, err
 	}
@@ -46,6 +50,11 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	w.CreatedAt = w.CreatedAt.UTC()
 	w.State.LastCheckAt = utc(lastCheck)
 	w.State.LastChangeAt = utc(lastChg)
+	w.State.NextCheckAt = utc(nextCheck)
+	if leaseOwner != nil {
+		w.State.LeaseOwner = *leaseOwner
+	}
+	w.State.LeaseExpiresAt = utc(leaseTo)
 	return w, nil
 }
 
@@ -104,9 +113,9 @@ func (s *Store) AddWatch(ctx context.Context, w store.Watch) (store.Watch, error
 	}
 	w.CreatedAt = w.CreatedAt.Truncate(time.Microsecond).UTC()
 	w.State = store.WatchState{}
-	err = s.pool.QueryRow(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, skip_confirm, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.CreatedAt).Scan(&w.ID)
+	err = s.pool.QueryRow(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, skip_confirm, schedule, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.Schedule, w.CreatedAt).Scan(&w.ID)
 	if isUniqueViolation(err, "watches_url_key") {
 		return store.Watch{}, fmt.Errorf("add watch %s: %w", w.URL, store.ErrExists)
 	}
@@ -129,9 +138,9 @@ func (s *Store) UpdateWatch(ctx context.Context, w store.Watch) error {
 		return fmt.Errorf("update watch %d: %w", w.ID, err)
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE watches
-		SET url = $1, name = $2, tags = $3, extract = $4, source = $5, paused = $6, skip_confirm = $7
-		WHERE id = $8`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.ID)
+		SET url = $1, name = $2, tags = $3, extract = $4, source = $5, paused = $6, skip_confirm = $7, schedule = $8
+		WHERE id = $9`,
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.Schedule, w.ID)
 	if isUniqueViolation(err, "watches_url_key") {
 		return fmt.Errorf("update watch %d: URL %s: %w", w.ID, w.URL, store.ErrExists)
 	}

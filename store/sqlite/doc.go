@@ -16,6 +16,13 @@
 // separate pool of query_only connections, which WAL lets run alongside the
 // writer.
 //
+// ClaimDue reads the due watches and leases them in one transaction on the
+// writer connection, which holds the write lock from its start: claims of
+// this process queue for the connection and those of other processes on
+// the same file wait for the lock, so no watch is claimed twice. A partial
+// index on next_check_at over the unpaused watches (watches_due) serves
+// ClaimDue's order, NextDue and CountDue.
+//
 // It does not support in-memory databases (the two pools would see two
-// different databases), nor the scheduler's lease columns yet.
+// different databases).
 package sqlite

@@ -13,9 +13,10 @@ import (
 )
 
 // watchColumns are the columns scanWatch reads, in its order.
-const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, created_at,
+const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count, flaps, blocks`
+	consecutive_errors, revision_count, flaps, blocks,
+	next_check_at, lease_owner, lease_expires_at`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -28,10 +29,13 @@ func scanWatch(row scanner) (store.Watch, error) {
 		created            int64
 		lastCheck, lastChg sql.NullInt64
 		blocks             string
+		nextCheck, leaseTo sql.NullInt64
+		leaseOwner         sql.NullString
 	)
-	err := row.Scan(&w.ID, &w.URL, &w.Name, &tags, &extract, &source, &w.Paused, &w.SkipConfirm, &created,
+	err := row.Scan(&w.ID, &w.URL, &w.Name, &tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.Schedule, &created,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
-		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks)
+		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks,
+		&nextCheck, &leaseOwner, &leaseTo)
 	if err != nil {
 		return store.Watch{}, err
 	}
@@ -51,6 +55,9 @@ func scanWatch(row scanner) (store.Watch, error) {
 	w.CreatedAt = time.UnixMicro(created).UTC()
 	w.State.LastCheckAt = fromMicros(lastCheck)
 	w.State.LastChangeAt = fromMicros(lastChg)
+	w.State.NextCheckAt = fromMicros(nextCheck)
+	w.State.LeaseOwner = leaseOwner.String
+	w.State.LeaseExpiresAt = fromMicros(leaseTo)
 	return w, nil
 }
 
@@ -112,9 +119,9 @@ func (s *Store) AddWatch(ctx context.Context, w store.Watch) (store.Watch, error
 	}
 	w.CreatedAt = w.CreatedAt.Truncate(time.Microsecond).UTC()
 	w.State = store.WatchState{}
-	err = s.write.QueryRowContext(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, skip_confirm, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.CreatedAt.UnixMicro()).Scan(&w.ID)
+	err = s.write.QueryRowContext(ctx, `INSERT INTO watches (url, name, tags, extract, source, paused, skip_confirm, schedule, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.Schedule, w.CreatedAt.UnixMicro()).Scan(&w.ID)
 	if isUniqueViolation(err) {
 		return store.Watch{}, fmt.Errorf("add watch %s: %w", w.URL, store.ErrExists)
 	}
@@ -137,9 +144,9 @@ func (s *Store) UpdateWatch(ctx context.Context, w store.Watch) error {
 		return fmt.Errorf("update watch %d: %w", w.ID, err)
 	}
 	res, err := s.write.ExecContext(ctx, `UPDATE watches
-		SET url = ?, name = ?, tags = ?, extract = ?, source = ?, paused = ?, skip_confirm = ?
+		SET url = ?, name = ?, tags = ?, extract = ?, source = ?, paused = ?, skip_confirm = ?, schedule = ?
 		WHERE id = ?`,
-		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.ID)
+		w.URL, w.Name, tags, extract, string(w.Source), w.Paused, w.SkipConfirm, w.Schedule, w.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("update watch %d: URL %s: %w", w.ID, w.URL, store.ErrExists)
 	}

@@ -2,11 +2,14 @@
 // tests that every engine runs, so that the engines agree on every
 // documented contract (not-found and duplicate errors, RecordCheck's
 // atomicity and sequence numbers, exact text round trips, ordering, UTC
-// times, safety under concurrent use).
+// times, safety under concurrent use, and scheduling: which watches are
+// due, claim order, leases taken over and lost, concurrent claims).
 //
 // An engine's test calls Run with a function that opens a fresh, empty
-// store; its benchmark calls BenchmarkRecordCheck the same way. The suite
-// only goes through the store.Store interface: engine-specific behaviour
-// (migrations, pragmas, connection handling) is tested in the engine's own
-// package.
+// store; its benchmark calls BenchmarkRecordCheck the same way. RunShared
+// takes a function that opens several stores on one fresh database, as
+// several processes sharing it would have, for the tests of claims and
+// leases across stores. The suite only goes through the store.Store
+// interface: engine-specific behaviour (migrations, pragmas, connection
+// handling) is tested in the engine's own package.
 package storetest

@@ -42,6 +42,17 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChecksNewestFirst", testChecksNewestFirst},
 		{"ConcurrentRecordCheck", testConcurrentRecordCheck},
 		{"TimesUTC", testTimesUTC},
+		{"ScheduleRoundTrip", testScheduleRoundTrip},
+		{"ClaimDueOrder", testClaimDueOrder},
+		{"ClaimDueLeased", testClaimDueLeased},
+		{"LeaseTakeover", testLeaseTakeover},
+		{"LeaseErrors", testLeaseErrors},
+		{"NextDue", testNextDue},
+		{"CountDue", testCountDue},
+		{"CountWatches", testCountWatches},
+		{"RecordCheckKeepsLease", testRecordCheckKeepsLease},
+		{"ScheduleTimesUTC", testScheduleTimesUTC},
+		{"ConcurrentClaimDue", testConcurrentClaimDue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +64,39 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 				}
 			})
 			tt.fn(t, s)
+		})
+	}
+}
+
+// RunShared runs the tests that need several stores on one database, as
+// several redline processes sharing it have (concurrent claims, leases
+// taken over across stores). open(t, n) must return n stores on one new,
+// empty database (n is at least 2); RunShared closes them when the subtest
+// ends.
+func RunShared(t *testing.T, open func(t *testing.T, n int) []store.Store) {
+	tests := []struct {
+		name string
+		n    int
+		fn   func(t *testing.T, stores []store.Store)
+	}{
+		{"ConcurrentClaimDue", 3, testSharedConcurrentClaimDue},
+		{"LeaseTakeover", 2, testSharedLeaseTakeover},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stores := open(t, tt.n)
+			t.Cleanup(func() {
+				for _, s := range stores {
+					if err := s.Close(); err != nil {
+						t.Errorf("Close: %v", err)
+					}
+				}
+			})
+			if len(stores) != tt.n {
+				t.Fatalf("open(%d) returned %d stores", tt.n, len(stores))
+			}
+			tt.fn(t, stores)
 		})
 	}
 }

@@ -26,8 +26,10 @@ func testAddWatch(t *testing.T, s store.Store) {
 		Source:      store.SourceConfig,
 		Paused:      true,
 		SkipConfirm: true,
+		Schedule:    "*/15 * * * *",
 		State: store.WatchState{ETag: "ignored", ConsecutiveErrors: 9, Flaps: 4,
-			Blocks: []store.BlockStat{{Selector: "ignored", Seen: 1}}},
+			Blocks:      []store.BlockStat{{Selector: "ignored", Seen: 1}},
+			NextCheckAt: base(), LeaseOwner: "ignored", LeaseExpiresAt: base()},
 	}
 	before := time.Now().Add(-time.Second)
 	got, err := s.AddWatch(ctx, in)
@@ -217,10 +219,12 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 		Source:      store.SourceConfig,
 		Paused:      true,
 		SkipConfirm: true,
+		Schedule:    "@hourly",
 		// Ignored by UpdateWatch:
 		CreatedAt: base().Add(24 * time.Hour),
 		State: store.WatchState{Revisions: 99, LastError: "nope", Flaps: 3,
-			Blocks: []store.BlockStat{{Selector: "nope"}}},
+			Blocks:      []store.BlockStat{{Selector: "nope"}},
+			NextCheckAt: base(), LeaseOwner: "nope", LeaseExpiresAt: base()},
 	}
 	if err := s.UpdateWatch(ctx, upd); err != nil {
 		t.Fatalf("UpdateWatch: %v", err)
@@ -237,13 +241,14 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 		t.Errorf("LatestRevision after UpdateWatch = %q, %v; want the history kept", rev.Text, err)
 	}
 
-	// Clearing tags and un-pausing.
-	upd.Tags, upd.Paused, upd.SkipConfirm = nil, false, false
+	// Clearing tags and the schedule, and un-pausing.
+	upd.Tags, upd.Paused, upd.SkipConfirm, upd.Schedule = nil, false, false, ""
 	if err := s.UpdateWatch(ctx, upd); err != nil {
 		t.Fatalf("UpdateWatch(clear tags): %v", err)
 	}
-	if got := getWatch(t, s, w.ID); len(got.Tags) != 0 || got.Paused || got.SkipConfirm {
-		t.Errorf("after clearing: Tags = %q, Paused = %v, SkipConfirm = %v; want none, false, false", got.Tags, got.Paused, got.SkipConfirm)
+	if got := getWatch(t, s, w.ID); len(got.Tags) != 0 || got.Paused || got.SkipConfirm || got.Schedule != "" {
+		t.Errorf("after clearing: Tags = %q, Paused = %v, SkipConfirm = %v, Schedule = %q; want none, false, false, empty",
+			got.Tags, got.Paused, got.SkipConfirm, got.Schedule)
 	}
 
 	other := addWatch(t, s, "https://example.com/other")
