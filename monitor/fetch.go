@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -94,6 +95,10 @@ type FetchError struct {
 	URL    string
 	Status int
 	Err    error
+	// RetryAfter is how long the server asked us to wait, from the
+	// Retry-After header of a 429 or 503 answer (seconds or an HTTP date;
+	// at most a day); 0 when it gave none.
+	RetryAfter time.Duration
 }
 
 func (e *FetchError) Error() string { return "fetch " + e.URL + ": " + e.Err.Error() }
@@ -349,7 +354,11 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (FetchResult, err
 			res.LastModified = firstNonEmpty(st.header.Get("Last-Modified"), req.LastModified)
 			return res, nil
 		case outcomeBadStatus:
-			return fail(statusError(st.status))
+			res, err := fail(statusError(st.status))
+			if st.status == http.StatusTooManyRequests || st.status == http.StatusServiceUnavailable {
+				err.(*FetchError).RetryAfter = retryAfter(st.header.Get("Retry-After"), time.Now())
+			}
+			return res, err
 		default:
 			return fail(fmt.Errorf("not a text document (content type %s)", mediaType(st.header.Get("Content-Type"))))
 		}
@@ -393,6 +402,29 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (FetchResult, err
 	res.LastModified = st.header.Get("Last-Modified")
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// maxRetryAfter caps what a server can ask for with Retry-After.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After value: a number of seconds or an HTTP
+// date. It returns 0 for a missing, malformed or past value, and at most
+// maxRetryAfter.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		d = time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
 }
 
 // explain turns a transport error into the message a FetchError carries:
