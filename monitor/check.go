@@ -30,6 +30,10 @@ type Result struct {
 	Class    diff.Class   // what kind of edit, when Outcome is changed
 	Summary  string       // one-line change summary when Outcome is changed
 	Err      error        // set when Outcome is error
+	// RetryAfter is how long the server asked us to wait (429 or 503 with
+	// Retry-After; one minute for a 429 without it); the next check of the
+	// watch should not come sooner.
+	RetryAfter time.Duration
 }
 
 // Diff returns the unified diff of a changed result, or "".
@@ -46,6 +50,8 @@ type Checker struct {
 	fetcher      *Fetcher
 	defaults     store.Extraction // Ignore and Exclude added to every watch's own
 	confirmDelay time.Duration
+	hosts        *HostLimiter // nil: no per-host limits
+	metrics      *Metrics     // nil: none
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -59,13 +65,18 @@ type CheckerOptions struct {
 	// ConfirmDelay is how long after seeing a change the page is fetched
 	// again to confirm it; 0 records changes from a single fetch.
 	ConfirmDelay time.Duration
-	Logger       *slog.Logger     // nil discards logs
-	Now          func() time.Time // nil means time.Now
+	// Hosts keeps the requests to each host polite; nil means no limits
+	// (one-off commands may prefer that; the daemon always sets one).
+	Hosts *HostLimiter
+	// Metrics, when set, counts checks and times fetches and extractions.
+	Metrics *Metrics
+	Logger  *slog.Logger     // nil discards logs
+	Now     func() time.Time // nil means time.Now
 }
 
 // NewChecker returns a Checker that fetches with f and records in s.
 func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
-	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, logger: opts.Logger, now: opts.Now}
+	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, logger: opts.Logger, now: opts.Now}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -153,7 +164,7 @@ func (c *Checker) start(ctx context.Context, w store.Watch) *attempt {
 func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	cf := a.confirm
 	a.confirm = nil
-	page, err := c.fetcher.Fetch(ctx, FetchRequest{URL: a.w.URL, NoCache: true})
+	page, err := c.fetch(ctx, FetchRequest{URL: a.w.URL, NoCache: true})
 	if err != nil {
 		a.res.Outcome, a.res.Err, a.res.Change, a.res.Class, a.res.Summary = store.OutcomeError, fmt.Errorf("confirm change: %w", err), nil, "", ""
 		a.rec.Revision = nil
@@ -175,6 +186,36 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	}
 	a.res.Outcome, a.res.Change, a.res.Class, a.res.Summary, a.res.Revision = store.OutcomeFlapping, nil, "", "", a.w.State.Revisions
 	a.rec.Revision = nil
+}
+
+// throttled is how long a host that answered 429 without Retry-After is
+// left alone.
+const throttled = time.Minute
+
+// fetch fetches within the host's limits, and holds the host back when it
+// asks us to slow down: a 429 (Too Many Requests) for its Retry-After or a
+// minute, a 503 with a Retry-After for that long.
+func (c *Checker) fetch(ctx context.Context, req FetchRequest) (FetchResult, error) {
+	if c.hosts == nil {
+		page, err := c.fetcher.Fetch(ctx, req)
+		c.metrics.observeFetch(page.Duration)
+		return page, err
+	}
+	release, err := c.hosts.Acquire(ctx, req.URL)
+	if err != nil {
+		return FetchResult{URL: req.URL}, &FetchError{URL: req.URL, Err: err}
+	}
+	page, err := c.fetcher.Fetch(ctx, req)
+	release()
+	c.metrics.observeFetch(page.Duration)
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		if fe.Status == 429 && fe.RetryAfter == 0 {
+			fe.RetryAfter = throttled
+		}
+		c.hosts.HoldBack(req.URL, fe.RetryAfter)
+	}
+	return page, err
 }
 
 // record stores an attempt's outcome and logs it.
@@ -203,6 +244,7 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 	if chk.RevisionSeq > 0 {
 		res.Revision = chk.RevisionSeq
 	}
+	c.metrics.observeCheck(res.Outcome)
 	switch res.Outcome {
 	case store.OutcomeError:
 		log.Info("check failed", "status", rec.HTTPStatus, "duration_ms", rec.Duration.Milliseconds(), "error", rec.Error)
@@ -236,11 +278,12 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	if w.State.Revisions > 0 {
 		req.ETag, req.LastModified = w.State.ETag, w.State.LastModified
 	}
-	page, err := c.fetcher.Fetch(ctx, req)
+	page, err := c.fetch(ctx, req)
 	if err != nil {
 		var fe *FetchError
 		if errors.As(err, &fe) {
 			rec.HTTPStatus = fe.Status
+			res.RetryAfter = fe.RetryAfter
 		}
 		return fail(err)
 	}
@@ -259,7 +302,9 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	}
 
 	pol := comparePolicy(w.Extract, c.defaults)
+	t0 := time.Now()
 	doc, blocks, err := pol.extract(ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	c.metrics.observeExtract(time.Since(t0))
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
 	}

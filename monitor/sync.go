@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/redlinehq/redline/config"
 	"github.com/redlinehq/redline/store"
@@ -14,6 +15,7 @@ import (
 type SyncStore interface {
 	AddWatch(ctx context.Context, w store.Watch) (store.Watch, error)
 	UpdateWatch(ctx context.Context, w store.Watch) error
+	SetNextCheck(ctx context.Context, id int64, next time.Time) error
 	DeleteWatch(ctx context.Context, id int64) error
 	ListWatches(ctx context.Context, f store.WatchFilter) ([]store.Watch, error)
 }
@@ -46,6 +48,7 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 			Name:        cw.Name,
 			Tags:        cw.Tags,
 			Source:      store.SourceConfig,
+			Schedule:    cw.Schedule,
 			SkipConfirm: cw.Confirm != nil && !*cw.Confirm,
 			Extract: store.Extraction{
 				Mode:          cw.Mode,
@@ -71,6 +74,12 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 		if err := s.UpdateWatch(ctx, want); err != nil {
 			return rep, fmt.Errorf("%s: update watch %s: %w", cw.Pos, cw.URL, err)
 		}
+		if want.Schedule != have.Schedule {
+			// Due at once, then on the new schedule.
+			if err := s.SetNextCheck(ctx, have.ID, time.Time{}); err != nil {
+				return rep, fmt.Errorf("%s: reschedule watch %s: %w", cw.Pos, cw.URL, err)
+			}
+		}
 		rep.Updated = append(rep.Updated, cw.URL)
 	}
 	for _, w := range stored {
@@ -86,6 +95,7 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 
 func sameSettings(a, b store.Watch) bool {
 	return a.URL == b.URL && a.Name == b.Name && a.Source == b.Source && a.SkipConfirm == b.SkipConfirm &&
+		a.Schedule == b.Schedule &&
 		slices.Equal(a.Tags, b.Tags) &&
 		a.Extract.Mode == b.Extract.Mode &&
 		slices.Equal(a.Extract.Select, b.Extract.Select) &&

@@ -10,13 +10,14 @@ import (
 
 	"github.com/redlinehq/redline/extract"
 	"github.com/redlinehq/redline/monitor"
+	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
 
 func runAdd(ctx context.Context, a *app, args []string) int {
 	fs := a.flagSet("add")
 	var (
-		name, mode, from           string
+		name, mode, from, sched    string
 		noConfirm                  bool
 		tags, sel, exclude, ignore stringList
 	)
@@ -27,6 +28,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	fs.Var(&exclude, "exclude", "CSS `selector` or XPath of elements to drop, in HTML modes (repeatable)")
 	fs.Var(&ignore, "ignore", "`regexp`; matching lines are ignored (repeatable)")
 	fs.BoolVar(&noConfirm, "no-confirm", false, "record changes from one fetch, without the confirming second fetch")
+	fs.StringVar(&sched, "schedule", "", "when `redline run` checks it: a cron spec (\"*/15 * * * *\", \"@hourly\", \"@every 30m\", CRON_TZ=Area/City prefix) or \"adaptive\"; default: the config's")
 	fs.StringVar(&from, "from", "", "read URLs from `FILE`, one a line, # comments; - is stdin")
 	fs.Usage = func() {
 		fmt.Fprintln(a.err, "Usage: redline add URL... [flags]\n       redline add --from FILE [flags]\n\nWatch pages. Flags apply to every URL added.")
@@ -63,6 +65,11 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 	if _, err := extract.New(monitor.ExtractOptions(ext, defaults)); err != nil {
 		return a.fail(err)
 	}
+	if sched != "" {
+		if _, err := schedule.ParseWith(sched, schedule.Adaptive{Min: cfg.Defaults.AdaptiveMin, Max: cfg.Defaults.AdaptiveMax}); err != nil {
+			return a.fail(fmt.Errorf("--schedule: %w", err))
+		}
+	}
 	failed := false
 	for _, u := range urls {
 		if err := validateURL(u); err != nil {
@@ -70,7 +77,7 @@ func runAdd(ctx context.Context, a *app, args []string) int {
 			failed = true
 			continue
 		}
-		w, err := s.AddWatch(ctx, store.Watch{URL: u, Name: name, Tags: tags, Extract: ext, Source: store.SourceCLI, SkipConfirm: noConfirm})
+		w, err := s.AddWatch(ctx, store.Watch{URL: u, Name: name, Tags: tags, Extract: ext, Source: store.SourceCLI, SkipConfirm: noConfirm, Schedule: sched})
 		switch {
 		case errors.Is(err, store.ErrExists):
 			fmt.Fprintf(a.err, "redline add: %s is already watched\n", u)

@@ -45,6 +45,7 @@ var commands = []command{
 	{"list", "", "show the watches and their state", runList},
 	{"rm", "URL|ID...", "stop watching pages and drop their history", runRm},
 	{"check", "[URL... | --all | --tag T]", "check watches now and record what changed", runCheck},
+	{"run", "", "check every watch on its schedule until stopped (the daemon)", runRun},
 	{"history", "URL|ID", "show a watch's revisions and recent checks", runHistory},
 	{"diff", "URL|ID [REV [REV]]", "show what changed between two revisions", runDiff},
 	{"extract", "URL|FILE", "show what the extractor sees in a page", runExtract},
@@ -335,8 +336,9 @@ func newFetcher(cfg *config.Config) (*monitor.Fetcher, error) {
 	})
 }
 
-// newChecker builds a checker recording into s.
-func (a *app) newChecker(cfg *config.Config, s store.Store) (*monitor.Checker, error) {
+// newChecker builds a checker recording into s, polite to each host as
+// the config says; m may be nil.
+func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics) (*monitor.Checker, error) {
 	f, err := newFetcher(cfg)
 	if err != nil {
 		return nil, err
@@ -344,8 +346,19 @@ func (a *app) newChecker(cfg *config.Config, s store.Store) (*monitor.Checker, e
 	return monitor.NewChecker(s, f, monitor.CheckerOptions{
 		Defaults:     configDefaults(cfg),
 		ConfirmDelay: cfg.Defaults.ConfirmDelay,
+		Hosts:        hostLimiter(cfg),
+		Metrics:      m,
 		Logger:       a.logger,
 	}), nil
+}
+
+// hostLimiter builds the per-host limits the config sets.
+func hostLimiter(cfg *config.Config) *monitor.HostLimiter {
+	rules := make([]monitor.HostRule, len(cfg.Hosts))
+	for i, r := range cfg.Hosts {
+		rules[i] = monitor.HostRule{Match: r.Match, HostLimit: monitor.HostLimit{Concurrency: r.Concurrency, Delay: r.Delay}}
+	}
+	return monitor.NewHostLimiter(rules, monitor.HostLimit{Concurrency: cfg.Defaults.HostConcurrency, Delay: cfg.Defaults.HostDelay})
 }
 
 // openInput opens a file named on the command line, or standard input for

@@ -69,7 +69,7 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	checker, err := a.newChecker(cfg, s)
+	checker, err := a.newChecker(cfg, s, nil)
 	if err != nil {
 		return a.fail(err)
 	}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/redlinehq/redline/config"
+	"github.com/redlinehq/redline/monitor"
+	"github.com/redlinehq/redline/schedule"
+	"github.com/redlinehq/redline/store"
+)
+
+// runRun is `redline run`, the daemon.
+func runRun(ctx context.Context, a *app, args []string) int {
+	fs := a.flagSet("run")
+	var (
+		workers     int
+		grace       time.Duration
+		listen      string
+		watchConfig bool
+	)
+	fs.IntVar(&workers, "workers", 8, "checks to run at once")
+	fs.DurationVar(&grace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long checks in flight may finish before they are cancelled")
+	fs.StringVar(&listen, "listen", "", "`address` for /metrics, /healthz and /readyz (overrides the config's listen; \"off\" serves none)")
+	fs.BoolVar(&watchConfig, "watch-config", false, "reload the config file when it changes (SIGHUP always reloads it)")
+	fs.Usage = func() {
+		fmt.Fprintln(a.err, "Usage: redline run [flags]\n\nCheck every watch on its schedule until stopped (SIGINT or SIGTERM), serving\n/metrics, /healthz and /readyz. SIGHUP reloads the config file.")
+		fs.PrintDefaults()
+	}
+	pos, code, ok := a.parse(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		return a.usageError("run", "takes no arguments")
+	}
+	if workers < 1 {
+		return a.usageError("run", "--workers must be at least 1")
+	}
+	if a.logLevel == "" {
+		a.logLevel = "info" // a daemon says what it does
+		if err := a.setupLogging(); err != nil {
+			return a.fail(err)
+		}
+	}
+
+	cfg, s, err := a.open(ctx)
+	if err != nil {
+		return a.fail(err)
+	}
+	defer s.Close()
+	if listen == "" {
+		listen = cfg.Listen
+	}
+
+	rt := &daemonRun{app: a, store: s, cfg: cfg}
+	rt.metrics = monitor.NewMetrics(s, func() int {
+		if rt.daemon == nil {
+			return 0
+		}
+		return rt.daemon.Busy()
+	}, cfg.Defaults.FailingAfter)
+	checker, err := a.newChecker(cfg, s, rt.metrics)
+	if err != nil {
+		return a.fail(err)
+	}
+	d, err := monitor.NewDaemon(s, checker, monitor.DaemonOptions{
+		Workers:       workers,
+		Schedule:      rt.schedule,
+		ShutdownGrace: grace,
+		Logger:        a.logger,
+	})
+	if err != nil {
+		return a.fail(err)
+	}
+	rt.daemon = d
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	if listen != "off" {
+		srv, ln, err := rt.serve(listen)
+		if err != nil {
+			return a.fail(err)
+		}
+		a.logger.Info("serving", "addr", ln.Addr().String(), "paths", "/metrics /healthz /readyz")
+		wg.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.logger.Error("http server", "error", err.Error())
+			}
+		})
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+			wg.Wait()
+		}()
+	}
+	wg.Go(func() { rt.reloadLoop(ctx, watchConfig) })
+
+	a.logger.Info("redline running", "owner", d.Owner(), "workers", workers, "config", cfg.Path)
+	if err := d.Run(ctx); err != nil {
+		stop()
+		return a.fail(err)
+	}
+	stop()
+	a.logger.Info("redline stopped")
+	return exitOK
+}
+
+// daemonRun is the state of one `redline run` that a reload changes.
+type daemonRun struct {
+	app     *app
+	store   store.Store
+	daemon  *monitor.Daemon
+	metrics *monitor.Metrics
+
+	mu  sync.RWMutex
+	cfg *config.Config
+}
+
+func (rt *daemonRun) config() *config.Config {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	return rt.cfg
+}
+
+// schedule resolves a watch's schedule: its own spec or the config's
+// default, with the config's adaptive bounds.
+func (rt *daemonRun) schedule(w store.Watch) (schedule.Spec, error) {
+	def := rt.config().Defaults
+	spec := w.Schedule
+	if spec == "" {
+		spec = def.Schedule
+	}
+	sp, err := schedule.ParseWith(spec, schedule.Adaptive{Min: def.AdaptiveMin, Max: def.AdaptiveMax})
+	if err != nil {
+		return schedule.Spec{}, fmt.Errorf("watch %s: %w", w.URL, err)
+	}
+	return sp, nil
+}
+
+// reloadLoop reloads the config on SIGHUP, and when watch is set, when the
+// file changes. A config that does not load is logged, with its position,
+// and the one in force stays.
+func (rt *daemonRun) reloadLoop(ctx context.Context, watch bool) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var tick <-chan time.Time
+	var last time.Time
+	path := rt.config().Path
+	if watch && path != "" {
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		tick = t.C
+		last = modTime(path)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			rt.reload(ctx, "SIGHUP")
+		case <-tick:
+			if m := modTime(path); !m.Equal(last) {
+				last = m
+				rt.reload(ctx, "file changed")
+			}
+		}
+	}
+}
+
+func modTime(path string) time.Time {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
+}
+
+// reload loads the config again and syncs its watches into the store.
+func (rt *daemonRun) reload(ctx context.Context, why string) {
+	log := rt.app.logger.With("reason", why)
+	cfg, err := rt.app.loadConfig()
+	if err != nil {
+		log.Error("config not reloaded; the previous one stays in force", "error", err.Error())
+		return
+	}
+	rep, err := monitor.SyncConfig(ctx, rt.store, cfg)
+	if err != nil {
+		log.Error("config reloaded but not synced; the previous one stays in force", "error", err.Error())
+		return
+	}
+	rt.mu.Lock()
+	rt.cfg = cfg
+	rt.mu.Unlock()
+	log.Info("config reloaded", "added", len(rep.Added), "updated", len(rep.Updated), "removed", len(rep.Removed))
+	rt.daemon.Wake()
+}
+
+// serve starts listening for the operations endpoints.
+func (rt *daemonRun) serve(addr string) (*http.Server, net.Listener, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", rt.metrics.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !rt.daemon.Ready() {
+			http.Error(w, "not ready: the scheduler is not running", http.StatusServiceUnavailable)
+			return
+		}
+		if _, err := rt.store.CountDue(r.Context(), time.Now()); err != nil {
+			http.Error(w, "not ready: store: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	return srv, ln, nil
+}
