@@ -354,11 +354,12 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (FetchResult, err
 			res.LastModified = firstNonEmpty(st.header.Get("Last-Modified"), req.LastModified)
 			return res, nil
 		case outcomeBadStatus:
-			res, err := fail(statusError(st.status))
+			res.FinalURL, res.Status, res.Duration = st.finalURL, st.status, time.Since(start)
+			fe := &FetchError{URL: req.URL, Status: st.status, Err: statusError(st.status)}
 			if st.status == http.StatusTooManyRequests || st.status == http.StatusServiceUnavailable {
-				err.(*FetchError).RetryAfter = retryAfter(st.header.Get("Retry-After"), time.Now())
+				fe.RetryAfter = retryAfter(st.header.Get("Retry-After"), time.Now())
 			}
-			return res, err
+			return res, fe
 		default:
 			return fail(fmt.Errorf("not a text document (content type %s)", mediaType(st.header.Get("Content-Type"))))
 		}

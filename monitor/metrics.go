@@ -27,7 +27,6 @@ type Metrics struct {
 	fetch        prometheus.Histogram
 	extract      prometheus.Histogram
 	lag          prometheus.Histogram
-	inFlight     prometheus.GaugeFunc
 	failingAfter int
 }
 

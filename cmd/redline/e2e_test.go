@@ -255,7 +255,7 @@ func TestListAndRemove(t *testing.T) {
 		t.Fatalf("check --tag news: exit %d\n%s", code, out)
 	}
 	code, out, _ = c.run("list")
-	if code != exitOK || !strings.Contains(out, "failing(1)") || !strings.Contains(out, "ok") {
+	if code != exitOK || !strings.Contains(out, "ok(1 failed)") || !strings.Contains(out, "NEXT CHECK") {
 		t.Errorf("list: exit %d\n%s", code, out)
 	}
 	if code, out, errOut := c.run("rm", s.srv.URL+"/missing"); code != exitOK || !strings.Contains(out, "removed") {

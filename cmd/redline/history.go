@@ -56,7 +56,7 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 	if format != "text" && format != "json" {
 		return a.usageError("history", "--format must be text or json, not %q", format)
 	}
-	_, s, err := a.open(ctx)
+	cfg, s, err := a.open(ctx)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -76,7 +76,7 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 		}
 	}
 	if format == "json" {
-		h := historyJSON{Watch: newListEntry(w), Revisions: []revisionJSON{}, Checks: []checkJSON{}}
+		h := historyJSON{Watch: newListEntry(w, cfg.Defaults.FailingAfter), Revisions: []revisionJSON{}, Checks: []checkJSON{}}
 		for _, r := range revs {
 			h.Revisions = append(h.Revisions, revisionJSON{r.Seq, r.FetchedAt, r.HTTPStatus, r.FinalURL, r.ContentHash, r.Summary, r.Class})
 		}
@@ -91,7 +91,7 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 		return exitOK
 	}
 
-	fmt.Fprintf(a.out, "%s  (%s, %d revisions)\n\n", w.URL, watchState(w), len(revs))
+	fmt.Fprintf(a.out, "%s  (%s, %d revisions)\n\n", w.URL, watchState(w, cfg.Defaults.FailingAfter), len(revs))
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REV\tFETCHED\tHTTP\tKIND\tCHANGE")
 	for _, r := range revs {

@@ -27,6 +27,8 @@ type listEntry struct {
 	Flaps             int              `json:"flaps,omitempty"`
 	SkipConfirm       bool             `json:"skip_confirm,omitempty"`
 	LastError         string           `json:"last_error,omitempty"`
+	Schedule          string           `json:"schedule,omitempty"`
+	NextCheck         *time.Time       `json:"next_check,omitempty"`
 }
 
 func runList(ctx context.Context, a *app, args []string) int {
@@ -48,11 +50,12 @@ func runList(ctx context.Context, a *app, args []string) int {
 	if format != "text" && format != "json" {
 		return a.usageError("list", "--format must be text or json, not %q", format)
 	}
-	_, s, err := a.open(ctx)
+	cfg, s, err := a.open(ctx)
 	if err != nil {
 		return a.fail(err)
 	}
 	defer s.Close()
+	failingAfter := cfg.Defaults.FailingAfter
 	ws, err := s.ListWatches(ctx, store.WatchFilter{Tag: tag})
 	if err != nil {
 		return a.fail(err)
@@ -60,7 +63,7 @@ func runList(ctx context.Context, a *app, args []string) int {
 	if format == "json" {
 		entries := make([]listEntry, 0, len(ws))
 		for _, w := range ws {
-			entries = append(entries, newListEntry(w))
+			entries = append(entries, newListEntry(w, failingAfter))
 		}
 		enc := json.NewEncoder(a.out)
 		enc.SetIndent("", "  ")
@@ -74,10 +77,11 @@ func runList(ctx context.Context, a *app, args []string) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tURL\tTAGS\tSTATE\tREVS\tLAST CHECK\tLAST CHANGE\tLAST ERROR")
+	fmt.Fprintln(tw, "ID\tNAME\tURL\tTAGS\tSTATE\tREVS\tLAST CHECK\tLAST CHANGE\tNEXT CHECK\tLAST ERROR")
 	for _, w := range ws {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", w.ID, dash(w.Name), w.URL, dash(strings.Join(w.Tags, ",")),
-			watchState(w), w.State.Revisions, when(w.State.LastCheckAt), when(w.State.LastChangeAt), dash(oneLine(w.State.LastError, 60)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", w.ID, dash(w.Name), w.URL, dash(strings.Join(w.Tags, ",")),
+			watchState(w, failingAfter), w.State.Revisions, when(w.State.LastCheckAt), when(w.State.LastChangeAt),
+			when(w.State.NextCheckAt), dash(oneLine(w.State.LastError, 60)))
 	}
 	if err := tw.Flush(); err != nil {
 		return a.fail(err)
@@ -85,23 +89,27 @@ func runList(ctx context.Context, a *app, args []string) int {
 	return exitOK
 }
 
-func newListEntry(w store.Watch) listEntry {
+func newListEntry(w store.Watch, failingAfter int) listEntry {
 	return listEntry{
+		Schedule: w.Schedule, NextCheck: timePtr(w.State.NextCheckAt),
 		ID: w.ID, URL: w.URL, Name: w.Name, Tags: w.Tags, Extract: w.Extract, Source: w.Source,
-		State: watchState(w), Revisions: w.State.Revisions,
+		State: watchState(w, failingAfter), Revisions: w.State.Revisions,
 		LastCheck: timePtr(w.State.LastCheckAt), LastChange: timePtr(w.State.LastChangeAt),
 		ConsecutiveErrors: w.State.ConsecutiveErrors, LastError: w.State.LastError,
 		Flaps: w.State.Flaps, SkipConfirm: w.SkipConfirm,
 	}
 }
 
-// watchState summarises a watch's health in a word.
-func watchState(w store.Watch) string {
+// watchState summarises a watch's health in a word: failing once its last
+// failingAfter checks (or more) failed, until one succeeds.
+func watchState(w store.Watch, failingAfter int) string {
 	switch {
 	case w.Paused:
 		return "paused"
-	case w.State.ConsecutiveErrors > 0:
+	case w.State.ConsecutiveErrors >= max(failingAfter, 1):
 		return fmt.Sprintf("failing(%d)", w.State.ConsecutiveErrors)
+	case w.State.ConsecutiveErrors > 0:
+		return fmt.Sprintf("ok(%d failed)", w.State.ConsecutiveErrors)
 	case w.State.LastCheckAt.IsZero():
 		return "unchecked"
 	}

@@ -1,0 +1,191 @@
+package monitor
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redlinehq/redline/schedule"
+	"github.com/redlinehq/redline/store"
+)
+
+// daemonFor returns a daemon over s whose watches run on spec (or their own).
+func daemonFor(t *testing.T, s store.Store, spec string, opts DaemonOptions) *Daemon {
+	t.Helper()
+	c := newChecker(t, s)
+	opts.Schedule = func(w store.Watch) (schedule.Spec, error) {
+		if w.Schedule != "" {
+			return schedule.Parse(w.Schedule)
+		}
+		return schedule.Parse(spec)
+	}
+	d, err := NewDaemon(s, c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// runFor runs d until it stops by itself or for at most dur, then stops it.
+func runFor(t *testing.T, d *Daemon, dur time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), dur)
+	defer cancel()
+	if err := d.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checksOf(t *testing.T, s store.Store, w store.Watch) []store.Check {
+	t.Helper()
+	cs, err := s.Checks(context.Background(), w.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// TestDaemonSchedules: watches on @every 1s are each checked about once a
+// second, none twice in the same slot, and are left released with their
+// next check in the future.
+func TestDaemonSchedules(t *testing.T) {
+	s := openStore(t)
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body><p>The same text on every fetch.</p></body></html>")
+	}))
+	defer srv.Close()
+	var ws []store.Watch
+	for i := range 3 {
+		ws = append(ws, addWatch(t, s, store.Watch{URL: fmt.Sprintf("%s/p/%d", srv.URL, i), Extract: store.Extraction{Mode: "text"}}))
+	}
+	d := daemonFor(t, s, "@every 1s", DaemonOptions{Workers: 2})
+	start := time.Now()
+	runFor(t, d, 3500*time.Millisecond)
+	for _, w := range ws {
+		cs := checksOf(t, s, w)
+		if len(cs) < 3 || len(cs) > 5 {
+			t.Errorf("%s: %d checks in 3.5 s on @every 1s, want 3 to 5", w.URL, len(cs))
+		}
+		seen := map[int64]bool{}
+		for _, c := range cs {
+			slot := c.StartedAt.Unix()
+			if seen[slot] {
+				t.Errorf("%s: two checks in the slot of second %d", w.URL, slot)
+			}
+			seen[slot] = true
+		}
+		w = refresh(t, s, w)
+		if w.State.LeaseOwner != "" {
+			t.Errorf("%s: still leased by %q after the daemon stopped", w.URL, w.State.LeaseOwner)
+		}
+		if !w.State.NextCheckAt.After(start) {
+			t.Errorf("%s: next check %v, want after the run started", w.URL, w.State.NextCheckAt)
+		}
+	}
+}
+
+// TestDaemonTakesOverExpiredLease: a watch claimed by a process that died
+// is checked once its lease expires.
+func TestDaemonTakesOverExpiredLease(t *testing.T) {
+	s := openStore(t)
+	srv := httptest.NewServer(&counting{body: "<p>Text.</p>"})
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "text"}})
+	if _, err := s.ClaimDue(context.Background(), "dead-process", time.Now(), 1, 500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	d := daemonFor(t, s, "@hourly", DaemonOptions{})
+	runFor(t, d, 2*time.Second)
+	if n := len(checksOf(t, s, w)); n != 1 {
+		t.Errorf("%d checks, want 1 once the dead owner's lease expired", n)
+	}
+	if got := refresh(t, s, w).State.LeaseOwner; got != "" {
+		t.Errorf("lease owner %q after the check, want none", got)
+	}
+}
+
+// TestDaemonFailuresAndRetryAfter: a failing watch comes back after the
+// retry base, not its hourly slot; a 429 with Retry-After waits that long.
+func TestDaemonFailuresAndRetryAfter(t *testing.T) {
+	s := openStore(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/busy" {
+			w.Header().Set("Retry-After", "7200")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		http.Error(w, "broken", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	broken := addWatch(t, s, store.Watch{URL: srv.URL + "/broken"})
+	busy := addWatch(t, s, store.Watch{URL: srv.URL + "/busy"})
+	d := daemonFor(t, s, "@hourly", DaemonOptions{RetryBase: time.Minute})
+	start := time.Now()
+	runFor(t, d, time.Second)
+	next := refresh(t, s, broken).State.NextCheckAt.Sub(start)
+	if next < 50*time.Second || next > 70*time.Second {
+		t.Errorf("failed watch due again in %v, want about the 1m retry base", next)
+	}
+	next = refresh(t, s, busy).State.NextCheckAt.Sub(start)
+	if next < 2*time.Hour-time.Second || next > 2*time.Hour+time.Minute {
+		t.Errorf("throttled watch due again in %v, want the 2h Retry-After", next)
+	}
+}
+
+// TestDaemonShutdown: on cancellation a check in flight finishes within the
+// grace period and is recorded; past the grace it is cancelled, nothing is
+// recorded and the watch is released due at once, to run again.
+func TestDaemonShutdown(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		grace    time.Duration
+		recorded int
+	}{{"within grace", 5 * time.Second, 1}, {"past grace", 100 * time.Millisecond, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openStore(t)
+			started := make(chan struct{}, 1)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				started <- struct{}{}
+				select {
+				case <-time.After(time.Second):
+				case <-r.Context().Done():
+					return
+				}
+				w.Header().Set("Content-Type", "text/html")
+				fmt.Fprint(w, "<p>Slow page.</p>")
+			}))
+			defer srv.Close()
+			w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "text"}})
+			d := daemonFor(t, s, "@hourly", DaemonOptions{ShutdownGrace: tc.grace})
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- d.Run(ctx) }()
+			<-started
+			cancel()
+			stopAt := time.Now()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(stopAt); took > tc.grace+2*time.Second {
+				t.Errorf("Run took %v to return after cancellation (grace %v)", took, tc.grace)
+			}
+			if n := len(checksOf(t, s, w)); n != tc.recorded {
+				t.Errorf("%d checks recorded, want %d", n, tc.recorded)
+			}
+			st := refresh(t, s, w).State
+			if st.LeaseOwner != "" {
+				t.Errorf("still leased by %q", st.LeaseOwner)
+			}
+			if tc.recorded == 0 && st.NextCheckAt.After(time.Now()) {
+				t.Errorf("cancelled check due again at %v, want at once", st.NextCheckAt)
+			}
+		})
+	}
+}
