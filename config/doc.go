@@ -43,6 +43,13 @@
 //     when the file does not set it, the --db flag, the REDLINE_DB environment
 //     variable or the CLI's own default decide; the flag and the variable
 //     also override it.
+//   - listen: the host:port `redline run` serves /metrics, /healthz and
+//     /readyz on. Default 127.0.0.1:8080.
+//   - hosts: per-host politeness rules, a list of {match, concurrency,
+//     delay}: match (required) is a glob on the lower-case host name
+//     without its port ("*.example.org"); concurrency (0: no limit) and
+//     delay default to defaults.host_concurrency and host_delay. The first
+//     rule that matches a host applies.
 //   - defaults: settings shared by every watch (below).
 //   - watches: the list of pages to monitor (below). The file is the source
 //     of truth for the watches it declares.
@@ -85,6 +92,22 @@
 //     change confined to volatile blocks (each changed line comes from one,
 //     none removed without a replacement) as no change, as long as they
 //     hold less than half of the page's text; off learns nothing.
+//   - schedule: when `redline run` checks a watch: a cron spec (five
+//     fields, or six with seconds first; @yearly, @monthly, @weekly,
+//     @daily, @hourly; "@every 30m"; an optional "CRON_TZ=Area/City " or
+//     "TZ=Area/City " prefix) or "adaptive" (see package schedule: every
+//     15m while the article is under 3 hours old or just changed, then
+//     hourly, every 3h, daily and weekly as it ages and stays still).
+//     Default "@hourly". A spec that cannot fire (Feb 30) or has a step
+//     above its field's range is an error.
+//   - adaptive: {min, max}, the bounds of the adaptive interval (Go
+//     durations; defaults 15m and 168h).
+//   - host_concurrency, host_delay: at most this many requests at once
+//     (0: no limit) and this long between two, to each remote host no
+//     hosts rule matches. Defaults 2 and 1s. Loopback hosts (localhost,
+//     127.0.0.0/8, ::1) are not limited unless a rule matches them.
+//   - failing_after: a watch's health is failing once this many checks in
+//     a row failed, until one succeeds. Default 3.
 //   - ignore_numbers: true or false; true treats a change in which only
 //     numbers changed, each into another number inside an otherwise equal
 //     paragraph ("3 comments" → "4 comments", "1,204 views" → "1,209
@@ -118,7 +141,7 @@
 //   - confirm: true or false; false records a change from one fetch,
 //     without the confirming second fetch (for pages that change every few
 //     seconds). Default true.
-//   - volatile, ignore_numbers: as in defaults, for this watch.
+//   - volatile, ignore_numbers, schedule: as in defaults, for this watch.
 //
 // Every CSS selector must parse as a CSS selector group ("a, b" is one
 // entry), every XPath must compile (an XPath in exclude must select nodes,
