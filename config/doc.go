@@ -111,7 +111,7 @@
 //   - ignore_numbers: true or false; true treats a change in which only
 //     numbers changed, each into another number inside an otherwise equal
 //     paragraph ("3 comments" → "4 comments", "1,204 views" → "1,209
-//     views"), as no change. For listing and status pages with counters;
+//     views"), as no change; dates written in digits count as numbers. For listing and status pages with counters;
 //     a price watch wants it false. Default false.
 //
 // Each watch:
