@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/redlinehq/redline/diff"
@@ -194,7 +195,9 @@ const throttled = time.Minute
 
 // fetch fetches within the host's limits, and holds the host back when it
 // asks us to slow down: a 429 (Too Many Requests) for its Retry-After or a
-// minute, a 503 with a Retry-After for that long.
+// minute. A 503's Retry-After concerns the page (its next check waits, see
+// Result.RetryAfter), not the whole host: one page under maintenance must
+// not stop the others.
 func (c *Checker) fetch(ctx context.Context, req FetchRequest) (FetchResult, error) {
 	if c.hosts == nil {
 		page, err := c.fetcher.Fetch(ctx, req)
@@ -210,10 +213,12 @@ func (c *Checker) fetch(ctx context.Context, req FetchRequest) (FetchResult, err
 	c.metrics.observeFetch(page.Duration)
 	var fe *FetchError
 	if errors.As(err, &fe) {
-		if fe.Status == 429 && fe.RetryAfter == 0 {
-			fe.RetryAfter = throttled
+		if fe.Status == http.StatusTooManyRequests {
+			if fe.RetryAfter == 0 {
+				fe.RetryAfter = throttled
+			}
+			c.hosts.HoldBack(req.URL, fe.RetryAfter)
 		}
-		c.hosts.HoldBack(req.URL, fe.RetryAfter)
 	}
 	return page, err
 }

@@ -189,3 +189,32 @@ func TestDaemonShutdown(t *testing.T) {
 		})
 	}
 }
+
+// TestServiceUnavailableHoldsThePageOnly: a 503 with Retry-After on one
+// page delays that page's next check, not the other pages of the host.
+func TestServiceUnavailableHoldsThePageOnly(t *testing.T) {
+	s := openStore(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/maintenance" {
+			w.Header().Set("Retry-After", "3600")
+			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<p>Up.</p>")
+	}))
+	defer srv.Close()
+	down := addWatch(t, s, store.Watch{URL: srv.URL + "/maintenance"})
+	up := addWatch(t, s, store.Watch{URL: srv.URL + "/up", Extract: store.Extraction{Mode: "text"}})
+	c := newChecker(t, s)
+	c.hosts = NewHostLimiter([]HostRule{{Match: "127.0.0.1", HostLimit: HostLimit{Concurrency: 1}}}, DefaultHostLimit)
+	res := mustCheck(t, c, refresh(t, s, down), store.OutcomeError)
+	if res.RetryAfter != time.Hour {
+		t.Errorf("RetryAfter = %v, want 1h", res.RetryAfter)
+	}
+	start := time.Now()
+	mustCheck(t, c, refresh(t, s, up), store.OutcomeNew)
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("the other page waited %v behind the 503's Retry-After", waited)
+	}
+}

@@ -31,7 +31,7 @@ type HostRule struct {
 var DefaultHostLimit = HostLimit{Concurrency: 2, Delay: time.Second}
 
 // HostLimiter keeps the fetches of each host within its HostLimit, and
-// holds a host back after it answered 429 or 503 with a Retry-After. Hosts
+// holds a host back when it asks to slow down (see HoldBack). Hosts
 // no rule matches get the default limit, except loopback hosts (localhost,
 // 127.0.0.0/8, ::1), which are not limited unless a rule says so: local
 // services and test servers run at full speed. It is safe for concurrent
