@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -86,6 +85,7 @@ type blockCollector struct {
 	tr  *trace
 	buf strings.Builder
 	sel map[*html.Node]string // memoised selectors
+	nth map[*html.Node][2]int // element → its :nth-of-type index and its parent's count of that tag
 }
 
 func (c *blockCollector) flush(owner *html.Node) {
@@ -140,39 +140,40 @@ func (c *blockCollector) walk(n, owner *html.Node, depth int) {
 	}
 }
 
-// selector builds Block.Selector for n.
+// selector builds Block.Selector for n: its parent's selector and its own
+// step, both memoised, so a page costs one step per element.
 func (c *blockCollector) selector(n *html.Node) string {
 	if s, ok := c.sel[n]; ok {
 		return s
 	}
-	var steps []string
-	for e := n; e != nil && e.Type == html.ElementNode; e = e.Parent {
-		a := tag(e)
-		if a == atom.Html {
+	var s string
+	switch a := tag(n); {
+	case n.Type != html.ElementNode || a == atom.Html:
+		s = ""
+	case a == atom.Body:
+		s = "body"
+	default:
+		if id := attr(n, "id"); isIdent(id) && !hasDigitRun(id) {
+			s = "#" + id
 			break
 		}
-		if a == atom.Body {
-			steps = append(steps, "body")
-			break
-		}
-		if id := attr(e, "id"); isIdent(id) && !hasDigitRun(id) {
-			steps = append(steps, "#"+id)
-			break
-		}
-		step := strings.ToLower(e.Data)
-		for _, cl := range strings.Fields(attr(e, "class")) {
+		step := strings.ToLower(n.Data)
+		for _, cl := range strings.Fields(attr(n, "class")) {
 			if isIdent(cl) && !hasDigitRun(cl) {
 				step += "." + cl
 			}
 		}
-		if k, of := nthOfType(e); of > 1 {
+		if k, of := c.nthOfType(n); of > 1 {
 			step += ":nth-of-type(" + strconv.Itoa(k) + ")"
 		}
-		steps = append(steps, step)
+		s = step
+		if n.Parent != nil {
+			if p := c.selector(n.Parent); p != "" {
+				s = p + " > " + step
+			}
+		}
 	}
-	slices.Reverse(steps)
-	s := strings.Join(steps, " > ")
-	if s == "" {
+	if s == "" && n.Type == html.ElementNode && tag(n) != atom.Html {
 		s = ":root"
 	}
 	c.sel[n] = s
@@ -180,20 +181,33 @@ func (c *blockCollector) selector(n *html.Node) string {
 }
 
 // nthOfType returns the 1-based position of e among its parent's children
-// of the same tag, and how many there are.
-func nthOfType(e *html.Node) (k, of int) {
+// of the same tag, and how many there are, counting each parent's children
+// once.
+func (c *blockCollector) nthOfType(e *html.Node) (k, of int) {
 	if e.Parent == nil {
 		return 1, 1
 	}
+	if c.nth == nil {
+		c.nth = make(map[*html.Node][2]int)
+	}
+	if v, ok := c.nth[e]; ok {
+		return v[0], v[1]
+	}
+	counts := make(map[string]int)
 	for s := e.Parent.FirstChild; s != nil; s = s.NextSibling {
-		if s.Type == html.ElementNode && s.Data == e.Data {
-			of++
-			if s == e {
-				k = of
-			}
+		if s.Type == html.ElementNode {
+			counts[s.Data]++
+			c.nth[s] = [2]int{counts[s.Data], 0}
 		}
 	}
-	return k, of
+	for s := e.Parent.FirstChild; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode {
+			v := c.nth[s]
+			c.nth[s] = [2]int{v[0], counts[s.Data]}
+		}
+	}
+	v := c.nth[e]
+	return v[0], v[1]
 }
 
 // isIdent reports whether s can be written in a CSS selector without

@@ -132,3 +132,15 @@ func TestConcurrentExtract(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFoldSpace: foldSpace is strings.Join(strings.Fields(s), " ").
+func FuzzFoldSpace(f *testing.F) {
+	for _, s := range []string{"", " ", "a", "a ", " a", "a  b", "a\tb", "a\u00a0b", "a b ", "x y z", "\n", "a\u2003 b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := foldSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("foldSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -27,14 +28,41 @@ func normalizeText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\ufffd")
 	}
-	s = invisible.Replace(s)
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
-		return ""
+	if strings.ContainsAny(s, invisibleChars) {
+		s = invisible.Replace(s)
 	}
-	s = norm.NFC.String(s)
+	s = foldSpace(s)
+	if s == "" || norm.NFC.IsNormalString(s) {
+		return s
+	}
 	// Composition cannot create white space, but a combining mark at the
 	// very start may compose with nothing; fold once more to be certain.
+	return foldSpace(norm.NFC.String(s))
+}
+
+// invisibleChars are the characters invisible removes.
+const invisibleChars = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+// foldSpace is strings.Join(strings.Fields(s), " "), without allocating
+// when s is already folded (the common case: most text nodes are).
+func foldSpace(s string) string {
+	folded := true
+	prevSpace := true // a space at the start is not folded
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if sp && (prevSpace || r != ' ') {
+			folded = false
+			break
+		}
+		prevSpace = sp
+	}
+	if folded && !prevSpace || s == "" {
+		return s
+	}
+	if folded && prevSpace {
+		// Only a trailing single space.
+		return s[:len(s)-1]
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
