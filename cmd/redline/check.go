@@ -69,6 +69,10 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
+	// On a terminal, a progress bar on stderr; log records and results
+	// printed on the same terminal go above it.
+	bar := a.checkProgress(len(watches))
+	a.logger = bar.logger(a.logger)
 	checker, err := a.newChecker(cfg, s, nil)
 	if err != nil {
 		return a.fail(err)
@@ -78,17 +82,20 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	enc := json.NewEncoder(a.out)
 	enc.SetEscapeHTML(false)
 	var writeErr error
+	bar.start(progressTick)
 	err = checker.CheckAll(ctx, watches, workers, func(r monitor.Result) {
 		counts[r.Outcome]++
-		if writeErr != nil {
-			return
-		}
-		if format == "jsonl" {
-			writeErr = enc.Encode(resultLine(r))
-		} else {
-			writeErr = printResult(a.out, r, colorOut)
-		}
+		writeErr = bar.result(r.Outcome, func() error {
+			switch {
+			case writeErr != nil:
+				return writeErr // print no more; reported after the checks
+			case format == "jsonl":
+				return enc.Encode(resultLine(r))
+			}
+			return printResult(a.out, r, colorOut)
+		})
 	})
+	bar.finish()
 	if err != nil {
 		return a.fail(err)
 	}
