@@ -179,6 +179,25 @@
 // Exclude list as it is. The monitor uses the selectors to learn which
 // blocks of a watched page change on most fetches.
 //
+// # Shortcut
+//
+// Most fetches of an article find it as it was, among new bytes (rotated
+// teasers, ad ids, stamps). [Extractor.MakeShortcut] records, after a full
+// extraction, the smallest element holding every body paragraph (a CSS
+// selector that matches it and nothing else in the page as fetched) and
+// a hash of that element's visible text (white space aside, block and
+// hidden boundaries marked) and of the headline, byline, dates and
+// language the page's metadata gives. [Extractor.Unchanged] parses a new
+// page, finds the element and compares the hash: when they agree, the
+// page's article text and header are those of the shortcut's page, and
+// its extraction, which would cost several times more, can be skipped.
+// The shortcut assumes what the extraction assumes of a stable page: that
+// what lies outside the article does not change which element is the
+// article. On the two golden pages where injected noise outside the
+// article does change go-trafilatura's choice (knownUnstable in the
+// tests), the shortcut keeps the clean page's text, the answer a reader
+// would give. No shortcut is made in other modes or with exclude rules.
+//
 // # What is not done
 //
 // No fetching, charset decoding (Input.Body must already be UTF-8) or
