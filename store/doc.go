@@ -4,8 +4,12 @@
 // Its one job is the Store interface and the types it carries: watches (a
 // URL and its settings, plus the state kept between checks and the
 // scheduler's next check time and lease), revisions (the numbered versions
-// of a watch's canonical text, only stored when it changed) and checks
-// (every attempt, whatever its outcome).
+// of a watch's canonical text, only stored when it changed), checks (every
+// attempt, whatever its outcome) and health events (a watch became failing,
+// or recovered, for the notifications to deliver). Retention deletes old
+// checks (PruneChecks) and old revisions (PruneRevisions, which never
+// deletes a watch's first nor its newest revision, nor renumbers the
+// others).
 //
 // The engines live in sub-packages, one per database: store/sqlite (the
 // default, a single file) and store/postgres (for several redline processes
@@ -20,9 +24,13 @@
 //   - A missing watch or revision is an error wrapping ErrNotFound, never a
 //     zero value with a nil error; a duplicate URL wraps ErrExists. Errors
 //     name the watch ID or URL concerned.
-//   - RecordCheck is atomic: the check row, the revision and the watch
-//     state are stored together or not at all, and concurrent checks of
-//     one watch get distinct, consecutive revision numbers.
+//   - RecordCheck is atomic: the check row, the revision, the health event
+//     and the watch state are stored together or not at all; concurrent
+//     checks of one watch get distinct, consecutive revision numbers, and
+//     each health transition is recorded once.
+//   - Sequence numbers are never reused nor renumbered: after
+//     PruneRevisions a watch's history has gaps, and WatchState.Revisions
+//     stays the newest sequence number, whose revision is always kept.
 //   - Times keep at least millisecond precision (both engines keep
 //     microseconds) and come back in UTC.
 //   - ClaimDue is atomic: several daemons claiming at once, in one process
@@ -32,7 +40,9 @@
 //     touches the schedule or the lease.
 //
 // What it does not do: fetch, extract or compare (package monitor and its
-// helpers decide what a check found; the store only records it), nor decide
+// helpers decide what a check found; the store only records it), nor
+// deliver the events, nor decide what to keep (the caller passes the
+// failing_after and retention settings of the config), nor decide
 // when a watch is due (the daemon parses Watch.Schedule and computes the
 // next check time; the store keeps it, with the leases, and hands out the
 // watches due), nor interpret extraction settings, schedules, revision

@@ -81,7 +81,7 @@ type WatchState struct {
 	LastChangeAt      time.Time // fetched time of the newest revision; zero before the first
 	LastError         string    // message of the newest check when it failed, else empty
 	ConsecutiveErrors int       // failed checks since the last good one
-	Revisions         int       // number of revisions stored (the newest sequence number)
+	Revisions         int       // the newest revision's sequence number: revisions recorded, not stored (PruneRevisions keeps the newest; Store.Revisions lists those stored)
 	Flaps             int       // checks whose change did not reproduce on confirmation, since the watch was added
 
 	// Blocks is what the monitor last handed RecordCheck about the blocks
@@ -146,14 +146,21 @@ type Revision struct {
 
 // Check is one attempt to check a watch, kept whatever its outcome.
 type Check struct {
-	ID          int64
-	WatchID     int64
-	StartedAt   time.Time
-	Duration    time.Duration
-	Outcome     Outcome
-	HTTPStatus  int    // 0 when no response was received
-	Error       string // set when Outcome is OutcomeError
-	RevisionSeq int    // the revision recorded by this check, 0 if none
+	ID         int64
+	WatchID    int64
+	StartedAt  time.Time
+	Duration   time.Duration
+	Outcome    Outcome
+	HTTPStatus int    // 0 when no response was received
+	Error      string // set when Outcome is OutcomeError
+	// RevisionSeq is the revision recorded by this check, 0 if none. It
+	// keeps naming that revision after PruneRevisions deleted it (Revision
+	// then returns ErrNotFound).
+	RevisionSeq int
+	// Event is the kind of the health event this check caused (EventFailing
+	// or EventRecovered), empty when none. Only the Check that RecordCheck
+	// returns carries it; Checks leaves it empty (Events lists the events).
+	Event string
 }
 
 // CheckResult is what a finished check hands to RecordCheck.
@@ -181,6 +188,63 @@ type CheckResult struct {
 	// the stored blocks are kept (a check that did not look at the blocks,
 	// e.g. a failed fetch or a 304, passes nil).
 	Blocks []BlockStat
+
+	// FailingAfter is the number of consecutive failed checks after which
+	// the watch's health is failing (the config's failing_after); RecordCheck
+	// records the health events it implies (see Event). 0 tracks no health:
+	// no event is recorded. A negative value is refused.
+	FailingAfter int
+}
+
+// Kinds of Event.
+const (
+	// EventFailing: a failed check brought the watch's consecutive failed
+	// checks to exactly CheckResult.FailingAfter.
+	EventFailing = "failing"
+	// EventRecovered: a check that did not fail came after at least
+	// CheckResult.FailingAfter consecutive failed ones.
+	EventRecovered = "recovered"
+)
+
+// Event is one change of a watch's health, recorded by RecordCheck in the
+// transaction of the check that caused it, for the notifications to deliver.
+// Health is ok, then failing once FailingAfter checks in a row failed, then
+// ok again after a check that did not fail (any outcome but OutcomeError:
+// OutcomeFlapping and OutcomeNotModified included, since the fetch
+// worked). Events are derived from the error count and the FailingAfter of
+// each check, not from a stored health: with a constant FailingAfter every
+// EventRecovered follows an EventFailing, but after FailingAfter was
+// lowered, or was 0, a watch already failing may recover without a failing
+// event, and after it was raised a failing event may come without a
+// recovery before it.
+type Event struct {
+	// ID is unique and never reused, even after DeleteWatch; of two
+	// events of one watch, the one recorded later has the higher ID.
+	// Across watches, concurrent checks may commit out of ID order, so a
+	// dispatcher cannot use IDs as a cursor (see RecentEvents).
+	ID      int64
+	WatchID int64
+	Kind    string    // EventFailing or EventRecovered
+	At      time.Time // StartedAt of the check that caused it
+	Error   string    // the check's error for EventFailing, empty for EventRecovered
+	// ConsecutiveErrors is, for EventFailing, the failed checks in a row
+	// including the one that caused it (FailingAfter); for EventRecovered,
+	// the failed checks in a row that the recovery ended.
+	ConsecutiveErrors int
+}
+
+// Keep says which revisions of a watch PruneRevisions keeps. The settings
+// come from the caller (the config), not from the watch.
+type Keep struct {
+	// Count keeps the newest Count revisions (by sequence number); 0 sets
+	// no count limit.
+	Count int
+	// Age keeps the revisions fetched within Age of Now (FetchedAt at or
+	// after Now−Age, to the microsecond: a Now−Age between two
+	// microseconds counts as the earlier); 0 sets no age limit.
+	Age time.Duration
+	// Now is the current time, required when Age is set.
+	Now time.Time
 }
 
 // WatchCounts is what CountWatches returns.
@@ -215,8 +279,8 @@ type Store interface {
 	// to one another watch has is refused with ErrExists.
 	UpdateWatch(ctx context.Context, w Watch) error
 
-	// DeleteWatch removes a watch with all its revisions and checks, leased
-	// or not (its owner's RenewLease and ReleaseLease then fail with
+	// DeleteWatch removes a watch with all its revisions, checks and events,
+	// leased or not (its owner's RenewLease and ReleaseLease then fail with
 	// ErrNotFound).
 	DeleteWatch(ctx context.Context, id int64) error
 
@@ -231,14 +295,15 @@ type Store interface {
 
 	// RecordCheck stores the outcome of one check in a single transaction:
 	// the check row, the revision (if any, with the next sequence number),
-	// and the watch state (LastCheckAt, validators, error count, LastError,
-	// LastChangeAt, Revisions, Flaps, Blocks). Either all of it is stored or
-	// none of it. It returns the stored check, whose RevisionSeq names the
-	// new revision. A malformed r (an unknown outcome, a revision missing
-	// for OutcomeNew/OutcomeChanged or present for another outcome, an Error
-	// missing for OutcomeError or present for another, a BlockStat whose
-	// Selector or Hash is not valid UTF-8) is refused before anything is
-	// written.
+	// the health event (if any), and the watch state (LastCheckAt,
+	// validators, error count, LastError, LastChangeAt, Revisions, Flaps,
+	// Blocks). Either all of it is stored or none of it. It returns the
+	// stored check, whose RevisionSeq names the new revision and whose
+	// Event names the event recorded. A malformed r (an unknown outcome, a
+	// revision missing for OutcomeNew/OutcomeChanged or present for another
+	// outcome, an Error missing for OutcomeError or present for another, a
+	// BlockStat whose Selector or Hash is not valid UTF-8, a negative
+	// FailingAfter) is refused before anything is written.
 	//
 	// The state changes by outcome (package internal/checkstate holds the
 	// rules both engines apply): LastCheckAt becomes r.StartedAt for every
@@ -249,6 +314,13 @@ type Store interface {
 	// stores no revision. A revision sets LastChangeAt and Revisions.
 	// Whatever the outcome, a non-nil r.Blocks replaces the stored Blocks
 	// (an empty one clears them) and a nil one keeps them.
+	//
+	// Health events, when r.FailingAfter is N > 0 (see Event): an
+	// OutcomeError that brings ConsecutiveErrors to exactly N records an
+	// EventFailing (further errors record nothing); any other outcome, when
+	// ConsecutiveErrors was at least N before it, records an
+	// EventRecovered. Concurrent checks of one watch are serialised, so
+	// each transition is recorded once.
 	//
 	// RecordCheck does not touch NextCheckAt or the lease, nor look at
 	// them: it records a check whether or not the watch is leased, and by
@@ -262,13 +334,57 @@ type Store interface {
 	// Revision returns revision seq of a watch, or ErrNotFound.
 	Revision(ctx context.Context, watchID int64, seq int) (Revision, error)
 
-	// Revisions returns every revision of a watch, oldest first, without
-	// Text and Document (use Revision for those).
+	// Revisions returns every stored revision of a watch, oldest first,
+	// without Text and Document (use Revision for those). After
+	// PruneRevisions the sequence numbers have gaps: they are never
+	// renumbered.
 	Revisions(ctx context.Context, watchID int64) ([]Revision, error)
 
 	// Checks returns the newest checks of a watch, newest first, at most
 	// limit of them (all when limit <= 0).
 	Checks(ctx context.Context, watchID int64, limit int) ([]Check, error)
+
+	// Events returns the newest health events of a watch, newest first (by
+	// At, then by ID), at most limit of them (all when limit <= 0).
+	Events(ctx context.Context, watchID int64, limit int) ([]Event, error)
+
+	// RecentEvents returns the health events of every watch whose At is at
+	// or after since (to the microsecond), oldest first (by At, then by ID), at most limit of
+	// them (all when limit <= 0): for a dispatcher to deliver. At is the
+	// start of the check, and a check is recorded when it ends, so an
+	// event may be recorded after others with a later At (a slow check,
+	// several daemons): a dispatcher reads from a margin before the last
+	// At it delivered (the longest a check may run) and skips the IDs it
+	// delivered already.
+	RecentEvents(ctx context.Context, since time.Time, limit int) ([]Event, error)
+
+	// Retention. Both methods may run while checks are recorded, and
+	// neither touches the watches' state.
+
+	// PruneChecks deletes the check rows of every watch started before
+	// before, and returns how many it deleted. Nothing reads old check rows
+	// but Checks and CountWatches: revisions do not refer to checks, and
+	// the watch state (error count, health) and the events are kept apart
+	// from them. An engine may delete in several transactions (SQLite does,
+	// in batches, to keep the single writer's transactions short); on
+	// error, the rows deleted by the transactions that committed stay
+	// deleted and are counted in the returned number.
+	PruneChecks(ctx context.Context, before time.Time) (int64, error)
+
+	// PruneRevisions deletes the revisions of watch watchID that keep does
+	// not keep, in one transaction, and returns how many it deleted. A
+	// revision is kept when it is among the newest keep.Count (when Count
+	// is set) or fetched within keep.Age of keep.Now (when Age is set):
+	// with both set, only a revision outside both limits goes; with one,
+	// that one decides; with neither, nothing is deleted. The first
+	// revision (the baseline; seq 1) and the newest are always kept, so
+	// LatestRevision, State.LastChangeAt and State.Revisions are unchanged.
+	// The others keep their sequence numbers (Revisions shows gaps), and
+	// the next revision recorded is numbered after the newest ever, never
+	// reusing a deleted number. Checks naming a deleted revision keep
+	// naming it (Check.RevisionSeq). A negative Count or Age, or an Age
+	// without Now, are refused.
+	PruneRevisions(ctx context.Context, watchID int64, keep Keep) (int64, error)
 
 	// Scheduling. The daemon (redline run) checks each watch when it is
 	// due, under a lease: ClaimDue hands due watches to one owner (a name
@@ -338,7 +454,7 @@ type Store interface {
 
 	// CountWatches counts the watches by health (paused; failing: unpaused
 	// with at least failingAfter consecutive failed checks; ok: the other
-	// unpaused ones) and the revision and check rows kept, for metrics.
+	// unpaused ones) and the revision and check rows stored, for metrics.
 	// failingAfter < 1 counts as 1.
 	CountWatches(ctx context.Context, failingAfter int) (WatchCounts, error)
 

@@ -20,7 +20,8 @@ import (
 //     nothing is recorded); when present its FetchedAt is set, its WatchID
 //     is zero or r.WatchID, and its Document is empty or valid JSON;
 //   - the Selector and Hash of every BlockStat are valid UTF-8 (the stats
-//     are stored as JSON, which cannot carry other bytes as given).
+//     are stored as JSON, which cannot carry other bytes as given);
+//   - FailingAfter is not negative (0 tracks no health).
 func Validate(r store.CheckResult) error {
 	switch r.Outcome {
 	case store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
@@ -39,6 +40,9 @@ func Validate(r store.CheckResult) error {
 	}
 	if r.Outcome != store.OutcomeError && r.Error != "" {
 		return fmt.Errorf("outcome %q carries an error message (%q); only %q may", r.Outcome, r.Error, store.OutcomeError)
+	}
+	if r.FailingAfter < 0 {
+		return fmt.Errorf("negative failing-after %d", r.FailingAfter)
 	}
 	for i, b := range r.Blocks {
 		if !utf8.ValidString(b.Selector) {
@@ -136,8 +140,9 @@ func Normalize(r store.CheckResult) store.CheckResult {
 }
 
 // Check returns the check row that records r under id, with its revision
-// sequence number seq (0 when none).
-func Check(r store.CheckResult, id int64, seq int) store.Check {
+// sequence number seq (0 when none) and the kind of the health event it
+// caused (empty when none).
+func Check(r store.CheckResult, id int64, seq int, event string) store.Check {
 	return store.Check{
 		ID:          id,
 		WatchID:     r.WatchID,
@@ -147,6 +152,7 @@ func Check(r store.CheckResult, id int64, seq int) store.Check {
 		HTTPStatus:  r.HTTPStatus,
 		Error:       r.Error,
 		RevisionSeq: seq,
+		Event:       event,
 	}
 }
 

@@ -48,6 +48,7 @@ func TestValidate(t *testing.T) {
 		{"revision without time", func(r *store.CheckResult) { r.Revision.FetchedAt = time.Time{} }, "fetch time"},
 		{"bad document", func(r *store.CheckResult) { r.Revision.Document = json.RawMessage(`{"a":`) }, "not valid JSON"},
 		{"new with error text", func(r *store.CheckResult) { r.Error = "boom" }, "carries an error message"},
+		{"negative failing-after", func(r *store.CheckResult) { r.FailingAfter = -1 }, "negative failing-after -1"},
 		{"block selector not UTF-8", func(r *store.CheckResult) {
 			r.Blocks = []store.BlockStat{{Selector: "p", Hash: "h"}, {Selector: "p.\xff", Hash: "h"}}
 		}, "block 1: selector"},

@@ -7,6 +7,15 @@
 // Flaps counted; and never the schedule or the lease, which RecordCheck does
 // not touch).
 //
+// For the health events RecordCheck records (Transition, HealthEvent):
+// failing when an error brings the consecutive failed checks to exactly
+// CheckResult.FailingAfter, recovered when any other outcome (a flap or a
+// 304 included: the fetch worked) ends a run of at least that many.
+//
+// For PruneRevisions: which Keep settings are valid (ValidateKeep) and which
+// revisions go (Prunable: outside both the newest Count and the Age window,
+// never the first nor the newest).
+//
 // For the scheduling methods (ClaimDue, RenewLease, ReleaseLease): which
 // arguments are valid (ValidateClaim, ValidateLease, ValidateOwner) and the
 // time arithmetic the engines share (LeaseEnd, Time: microseconds, UTC).
@@ -14,7 +23,7 @@
 // that rule lives in each engine's SQL, held together by the storetest
 // suite.
 //
-// Every engine calls Validate before it opens a transaction and Next inside
-// it, so the engines cannot drift apart on these rules; the storetest suite
+// Every engine calls Validate before it opens a transaction and Next and
+// HealthEvent inside it, so the engines cannot drift apart on these rules; the storetest suite
 // checks the result through each engine. checkstate does no I/O.
 package checkstate

@@ -14,7 +14,8 @@ import (
 
 // RecordCheck implements store.Store. The watch row is locked FOR UPDATE
 // first, so concurrent calls for one watch, from any process, run one after
-// the other and each reads the revision count the previous one wrote.
+// the other and each reads the revision and error counts the previous one
+// wrote: each health transition is recorded once.
 func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
 	r, textGz, err := checkstate.Prepare(r)
 	if err != nil {
@@ -78,6 +79,13 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}
 
+	ev, ok := checkstate.HealthEvent(prev, r)
+	if ok {
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return store.Check{}, err
+		}
+	}
+
 	var revSeq *int
 	if seq > 0 {
 		revSeq = &seq
@@ -90,7 +98,7 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	if err != nil {
 		return store.Check{}, fmt.Errorf("insert check: %w", err)
 	}
-	return checkstate.Check(r, id, seq), nil
+	return checkstate.Check(r, id, seq, ev.Kind), nil
 }
 
 // Checks implements store.Store.

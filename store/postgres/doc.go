@@ -23,6 +23,14 @@
 // (next_check_at NULLS FIRST, id) over the unpaused watches (watches_due)
 // serves ClaimDue's order, NextDue and CountDue.
 //
+// RecordCheck records the health event, if any, under the watch row's
+// lock, so each transition is recorded once across processes.
+// PruneChecks is one DELETE: PostgreSQL locks only the rows it deletes,
+// which nothing else writes, so checks are recorded meanwhile.
+// PruneRevisions reads a watch's revisions and deletes those to go in one
+// transaction, without locking the watch: a revision recorded meanwhile is
+// newer than all it read, which keeps its choice right.
+//
 // pgxpool rather than database/sql: native types (text[], jsonb, bytea)
 // without adapters, one dependency path, and pgx's transaction helpers.
 //

@@ -204,22 +204,26 @@ func TestColumnTypes(t *testing.T) {
 	s := openTest(t)
 	t.Cleanup(func() { _ = s.Close() })
 	want := map[string]string{
-		"watches.id":               "bigint",
-		"watches.tags":             "ARRAY",
-		"watches.extract":          "jsonb",
-		"watches.created_at":       "timestamp with time zone",
-		"watches.lease_owner":      "text",
-		"watches.next_check_at":    "timestamp with time zone",
-		"revisions.text_gz":        "bytea",
-		"revisions.document":       "jsonb",
-		"revisions.fetched_at":     "timestamp with time zone",
-		"checks.duration_us":       "bigint",
-		"checks.started_at":        "timestamp with time zone",
-		"watches.lease_expires_at": "timestamp with time zone",
-		"watches.flaps":            "integer",
-		"revisions.class":          "text",
-		"watches.blocks":           "text",
-		"watches.schedule":         "text",
+		"watches.id":                "bigint",
+		"watches.tags":              "ARRAY",
+		"watches.extract":           "jsonb",
+		"watches.created_at":        "timestamp with time zone",
+		"watches.lease_owner":       "text",
+		"watches.next_check_at":     "timestamp with time zone",
+		"revisions.text_gz":         "bytea",
+		"revisions.document":        "jsonb",
+		"revisions.fetched_at":      "timestamp with time zone",
+		"checks.duration_us":        "bigint",
+		"checks.started_at":         "timestamp with time zone",
+		"watches.lease_expires_at":  "timestamp with time zone",
+		"watches.flaps":             "integer",
+		"revisions.class":           "text",
+		"watches.blocks":            "text",
+		"watches.schedule":          "text",
+		"events.id":                 "bigint",
+		"events.watch_id":           "bigint",
+		"events.at":                 "timestamp with time zone",
+		"events.consecutive_errors": "integer",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
@@ -345,5 +349,28 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 || got.State.Blocks[0] != blocks[0] {
 		t.Errorf("Blocks after a check on the migrated schema = %+v, %v; want %+v", got.State.Blocks, err, blocks)
+	}
+	upgradedHistory(t, s, w.ID)
+}
+
+// upgradedHistory checks the health events and the retention of a watch
+// migrated from version 1 whose revision_count is 3 but which has no
+// revision rows.
+func upgradedHistory(t *testing.T, s *Store, id int64) {
+	t.Helper()
+	ctx := t.Context()
+	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: id, StartedAt: time.Unix(2, 0), Outcome: store.OutcomeError,
+		Error: "HTTP 500", FailingAfter: 1})
+	if err != nil || c.Event != store.EventFailing {
+		t.Fatalf("RecordCheck(error) on the migrated schema = %+v, %v; want a failing event", c, err)
+	}
+	if evs, err := s.Events(ctx, id, 0); err != nil || len(evs) != 1 {
+		t.Errorf("Events on the migrated schema = %+v, %v; want 1", evs, err)
+	}
+	if n, err := s.PruneRevisions(ctx, id, store.Keep{Count: 1}); err != nil || n != 0 {
+		t.Errorf("PruneRevisions on the migrated schema = %d, %v; want 0", n, err)
+	}
+	if n, err := s.PruneChecks(ctx, time.Unix(2, 0)); err != nil || n != 1 {
+		t.Errorf("PruneChecks on the migrated schema = %d, %v; want 1", n, err)
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 // RecordCheck implements store.Store. The transaction runs on the single
 // writer connection and begins IMMEDIATE, so concurrent calls are
-// serialised and each reads the revision count the previous one wrote.
+// serialised and each reads the revision and error counts the previous one
+// wrote: each health transition is recorded once.
 func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
 	r, textGz, err := checkstate.Prepare(r)
 	if err != nil {
@@ -78,6 +79,13 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}
 
+	ev, ok := checkstate.HealthEvent(prev, r)
+	if ok {
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return store.Check{}, err
+		}
+	}
+
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO checks
 		(watch_id, started_at, duration_us, outcome, http_status, error, revision_seq)
@@ -90,7 +98,7 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	if err := tx.Commit(); err != nil {
 		return store.Check{}, fmt.Errorf("commit: %w", err)
 	}
-	return checkstate.Check(r, id, seq), nil
+	return checkstate.Check(r, id, seq, ev.Kind), nil
 }
 
 // Checks implements store.Store.

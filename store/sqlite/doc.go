@@ -23,6 +23,19 @@
 // index on next_check_at over the unpaused watches (watches_due) serves
 // ClaimDue's order, NextDue and CountDue.
 //
+// RecordCheck records the health event, if any, in its transaction on the
+// writer. Event IDs come from AUTOINCREMENT, so they are never reused, even
+// when the newest events went with their watch.
+//
+// PruneChecks deletes in batches of 10,000 checks, each its own short
+// transaction on the writer, so checks recorded meanwhile wait for one
+// batch at most, not for the whole deletion: the read pool finds each
+// batch, walking the checks in ID order (no index on started_at, which
+// would cost every RecordCheck a write; IDs grow with time, so the old
+// checks come first), and the writer deletes it by primary key.
+// PruneRevisions reads a watch's revisions and deletes those to go in one
+// transaction on the writer.
+//
 // It does not support in-memory databases (the two pools would see two
 // different databases).
 package sqlite

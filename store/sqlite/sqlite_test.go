@@ -410,4 +410,77 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	if got, err := s.Watch(ctx, w.ID); err != nil || len(got.State.Blocks) != 1 || got.State.Blocks[0] != blocks[0] {
 		t.Errorf("Blocks after a check on the migrated database = %+v, %v; want %+v", got.State.Blocks, err, blocks)
 	}
+	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(2, 0), Outcome: store.OutcomeError,
+		Error: "HTTP 500", FailingAfter: 1})
+	if err != nil || c.Event != store.EventFailing {
+		t.Fatalf("RecordCheck(error) on the migrated database = %+v, %v; want a failing event", c, err)
+	}
+	if evs, err := s.Events(ctx, w.ID, 0); err != nil || len(evs) != 1 {
+		t.Errorf("Events on the migrated database = %+v, %v; want 1", evs, err)
+	}
+	// revision_count is 3, but no revision rows: nothing to prune.
+	if n, err := s.PruneRevisions(ctx, w.ID, store.Keep{Count: 1}); err != nil || n != 0 {
+		t.Errorf("PruneRevisions on the migrated database = %d, %v; want 0", n, err)
+	}
+	if n, err := s.PruneChecks(ctx, time.Unix(2, 0)); err != nil || n != 1 {
+		t.Errorf("PruneChecks on the migrated database = %d, %v; want 1", n, err)
+	}
+}
+
+// TestPruneChecksBatches deletes in batches smaller than the old checks,
+// which are interleaved, by ID, with newer ones (recorded late, or early):
+// every old one goes, the newer ones stay, and the count adds up.
+func TestPruneChecksBatches(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	var ws []store.Watch
+	for i := range 3 {
+		w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/batch/" + strconv.Itoa(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, w)
+	}
+	cut := time.Unix(1000, 0)
+	var old, recent int
+	for i := range 40 {
+		at := cut.Add(-time.Duration(40-i) * time.Second) // old
+		if i%3 == 0 {
+			at = cut.Add(time.Duration(i) * time.Second) // recent, among the old ones
+			recent++
+		} else {
+			old++
+		}
+		if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: ws[i%3].ID, StartedAt: at, Outcome: store.OutcomeUnchanged}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, batch := range []int{4, 1000} {
+		n, err := s.pruneChecks(ctx, cut, batch)
+		if err != nil {
+			t.Fatalf("pruneChecks(batch %d): %v", batch, err)
+		}
+		if want := int64(old); n != want {
+			t.Errorf("pruneChecks(batch %d) = %d, want %d", batch, n, want)
+		}
+		old = 0 // the second run finds none
+	}
+	var left int
+	for _, w := range ws {
+		cs, err := s.Checks(ctx, w.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			if c.StartedAt.Before(cut) {
+				t.Errorf("check %d started at %v survived pruning before %v", c.ID, c.StartedAt, cut)
+			}
+		}
+		left += len(cs)
+	}
+	if left != recent {
+		t.Errorf("%d checks left, want the %d recent ones", left, recent)
+	}
 }

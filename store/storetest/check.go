@@ -235,6 +235,11 @@ func testRecordCheckInvalid(t *testing.T, s store.Store) {
 			return r
 		}(),
 		"unknown outcome": noRevision("sideways"),
+		"negative failing-after": func() store.CheckResult {
+			r := noRevision(store.OutcomeError)
+			r.Error, r.FailingAfter = "boom", -1
+			return r
+		}(),
 		"block selector not UTF-8": func() store.CheckResult {
 			r := noRevision(store.OutcomeUnchanged)
 			r.Blocks = []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1}, {Selector: "p.\xff", Hash: "h"}}
@@ -264,6 +269,9 @@ func testRecordCheckInvalid(t *testing.T, s store.Store) {
 	}
 	if rs, err := s.Revisions(ctx, w.ID); err != nil || len(rs) != 0 {
 		t.Errorf("refused checks left %d revisions (err %v), want none", len(rs), err)
+	}
+	if evs, err := s.Events(ctx, w.ID, 0); err != nil || len(evs) != 0 {
+		t.Errorf("refused checks left %d events (err %v), want none", len(evs), err)
 	}
 }
 

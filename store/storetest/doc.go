@@ -2,8 +2,9 @@
 // tests that every engine runs, so that the engines agree on every
 // documented contract (not-found and duplicate errors, RecordCheck's
 // atomicity and sequence numbers, exact text round trips, ordering, UTC
-// times, safety under concurrent use, and scheduling: which watches are
-// due, claim order, leases taken over and lost, concurrent claims).
+// times, safety under concurrent use, scheduling: which watches are due,
+// claim order, leases taken over and lost, concurrent claims; health events
+// and their order; retention: pruning checks and revisions).
 //
 // An engine's test calls Run with a function that opens a fresh, empty
 // store; its benchmark calls BenchmarkRecordCheck the same way. RunShared

@@ -53,6 +53,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordCheckKeepsLease", testRecordCheckKeepsLease},
 		{"ScheduleTimesUTC", testScheduleTimesUTC},
 		{"ConcurrentClaimDue", testConcurrentClaimDue},
+		{"HealthEvents", testHealthEvents},
+		{"EventsOrder", testEventsOrder},
+		{"ConcurrentHealthEvents", testConcurrentHealthEvents},
+		{"PruneChecks", testPruneChecks},
+		{"PruneRevisions", testPruneRevisions},
+		{"PruneRevisionsEdges", testPruneRevisionsEdges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +76,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 
 // RunShared runs the tests that need several stores on one database, as
 // several redline processes sharing it have (concurrent claims, leases
-// taken over across stores). open(t, n) must return n stores on one new,
+// taken over across stores, health transitions recorded once). open(t, n) must return n stores on one new,
 // empty database (n is at least 2); RunShared closes them when the subtest
 // ends.
 func RunShared(t *testing.T, open func(t *testing.T, n int) []store.Store) {
@@ -81,6 +87,7 @@ func RunShared(t *testing.T, open func(t *testing.T, n int) []store.Store) {
 	}{
 		{"ConcurrentClaimDue", 3, testSharedConcurrentClaimDue},
 		{"LeaseTakeover", 2, testSharedLeaseTakeover},
+		{"HealthEvents", 2, testSharedHealthEvents},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

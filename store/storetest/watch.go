@@ -126,6 +126,12 @@ func testNotFound(t *testing.T, s store.Store) {
 	wantNotFound(t, "Revisions(missing watch)", err)
 	_, err = s.Checks(ctx, missing, 0)
 	wantNotFound(t, "Checks(missing watch)", err)
+	_, err = s.Events(ctx, missing, 0)
+	wantNotFound(t, "Events(missing watch)", err)
+	_, err = s.PruneRevisions(ctx, missing, store.Keep{Count: 1})
+	wantNotFound(t, "PruneRevisions(missing watch)", err)
+	_, err = s.PruneRevisions(ctx, missing, store.Keep{})
+	wantNotFound(t, "PruneRevisions(missing watch, keep all)", err)
 
 	// An existing watch without revisions: no revision to return, but the
 	// lists are empty rather than errors.
@@ -138,6 +144,12 @@ func testNotFound(t *testing.T, s store.Store) {
 	}
 	if cs, err := s.Checks(ctx, w.ID, 10); err != nil || len(cs) != 0 {
 		t.Errorf("Checks(no checks) = %v, %v; want empty, nil", cs, err)
+	}
+	if evs, err := s.Events(ctx, w.ID, 10); err != nil || len(evs) != 0 {
+		t.Errorf("Events(no events) = %v, %v; want empty, nil", evs, err)
+	}
+	if n, err := s.PruneRevisions(ctx, w.ID, store.Keep{Count: 1}); err != nil || n != 0 {
+		t.Errorf("PruneRevisions(no revisions) = %d, %v; want 0, nil", n, err)
 	}
 	record(t, s, revisionResult(w.ID, store.OutcomeNew, 0, "one"))
 	_, err = s.Revision(ctx, w.ID, 2)
@@ -267,8 +279,15 @@ func testDeleteWatchCascades(t *testing.T, s store.Store) {
 	keep := addWatch(t, s, "https://example.com/kept")
 	for i, id := range []int64{w.ID, keep.ID} {
 		record(t, s, revisionResult(id, store.OutcomeNew, 0, fmt.Sprint("one", i)))
-		record(t, s, plainResult(id, store.OutcomeError, time.Minute))
-		record(t, s, revisionResult(id, store.OutcomeChanged, 2*time.Minute, fmt.Sprint("two", i)))
+		failed := plainResult(id, store.OutcomeError, time.Minute)
+		failed.FailingAfter = 1
+		record(t, s, failed)
+		changed := revisionResult(id, store.OutcomeChanged, 2*time.Minute, fmt.Sprint("two", i))
+		changed.FailingAfter = 1
+		record(t, s, changed)
+	}
+	if evs := recentEvents(t, s, time.Time{}, 0); len(evs) != 4 {
+		t.Fatalf("RecentEvents before DeleteWatch = %+v, want 4 (a failure and a recovery per watch)", evs)
 	}
 	if err := s.DeleteWatch(ctx, w.ID); err != nil {
 		t.Fatalf("DeleteWatch: %v", err)
@@ -285,7 +304,14 @@ func testDeleteWatchCascades(t *testing.T, s store.Store) {
 	wantNotFound(t, "Revisions(deleted watch)", err)
 	_, err = s.Checks(ctx, w.ID, 0)
 	wantNotFound(t, "Checks(deleted watch)", err)
+	_, err = s.Events(ctx, w.ID, 0)
+	wantNotFound(t, "Events(deleted watch)", err)
 	wantNotFound(t, "DeleteWatch(twice)", s.DeleteWatch(ctx, w.ID))
+	for _, ev := range recentEvents(t, s, time.Time{}, 0) {
+		if ev.WatchID == w.ID {
+			t.Errorf("RecentEvents after DeleteWatch lists event %+v of the deleted watch", ev)
+		}
+	}
 
 	// The other watch keeps everything.
 	if rs, err := s.Revisions(ctx, keep.ID); err != nil || len(rs) != 2 {
@@ -293,6 +319,12 @@ func testDeleteWatchCascades(t *testing.T, s store.Store) {
 	}
 	if cs, err := s.Checks(ctx, keep.ID, 0); err != nil || len(cs) != 3 {
 		t.Errorf("Checks(kept watch) = %d checks, %v; want 3", len(cs), err)
+	}
+	if evs, err := s.Events(ctx, keep.ID, 0); err != nil || len(evs) != 2 {
+		t.Errorf("Events(kept watch) = %d events, %v; want 2", len(evs), err)
+	}
+	if evs := recentEvents(t, s, time.Time{}, 0); len(evs) != 2 {
+		t.Errorf("RecentEvents after DeleteWatch = %d events, want the kept watch's 2", len(evs))
 	}
 
 	// The URL is free again, and the new watch starts from nothing.
@@ -305,5 +337,24 @@ func testDeleteWatchCascades(t *testing.T, s store.Store) {
 	}
 	if cs, err := s.Checks(ctx, again.ID, 0); err != nil || len(cs) != 0 {
 		t.Errorf("Checks(re-added watch) = %v, %v; want none", cs, err)
+	}
+	if evs, err := s.Events(ctx, again.ID, 0); err != nil || len(evs) != 0 {
+		t.Errorf("Events(re-added watch) = %v, %v; want none", evs, err)
+	}
+
+	// Event IDs are never reused, even when the newest events went with
+	// their watch.
+	doomed := addWatch(t, s, "https://example.com/doomed-too")
+	failed := plainResult(doomed.ID, store.OutcomeError, 3*time.Minute)
+	failed.FailingAfter = 1
+	record(t, s, failed)
+	newest := events(t, s, doomed.ID, 1)
+	if err := s.DeleteWatch(ctx, doomed.ID); err != nil {
+		t.Fatal(err)
+	}
+	failed.WatchID = again.ID
+	record(t, s, failed)
+	if evs := events(t, s, again.ID, 1); len(newest) != 1 || len(evs) != 1 || evs[0].ID <= newest[0].ID {
+		t.Errorf("event after deleting the watch of event %+v: %+v; want a higher ID", newest, evs)
 	}
 }
