@@ -89,6 +89,11 @@ type WatchState struct {
 	// any were recorded, empty (non-nil) after an empty list was.
 	Blocks []BlockStat
 
+	// Shortcut is what the monitor last handed RecordCheck to skip the
+	// extraction of an unchanged page (see CheckResult.Shortcut); "" when
+	// none.
+	Shortcut string
+
 	// Scheduling, set by ClaimDue, RenewLease, ReleaseLease and
 	// SetNextCheck, never by RecordCheck. The lease fields are read-only
 	// views: an expired lease still shows until its owner releases it or
@@ -194,6 +199,12 @@ type CheckResult struct {
 	// records the health events it implies (see Event). 0 tracks no health:
 	// no event is recorded. A negative value is refused.
 	FailingAfter int
+
+	// Shortcut, when non-nil, replaces the watch's stored
+	// WatchState.Shortcut whatever the outcome (an opaque string the
+	// monitor uses to skip the extraction of an unchanged page; valid
+	// UTF-8, at most 4096 bytes; "" clears it); nil keeps it.
+	Shortcut *string
 }
 
 // Kinds of Event.

@@ -11,6 +11,9 @@ import (
 	"github.com/redlinehq/redline/store"
 )
 
+// MaxShortcut is the longest CheckResult.Shortcut RecordCheck stores.
+const MaxShortcut = 4096
+
 // Validate reports why r cannot be recorded, or nil when it can:
 //   - Outcome is one of the store.Outcome constants;
 //   - StartedAt is set and Duration is not negative;
@@ -51,6 +54,9 @@ func Validate(r store.CheckResult) error {
 		if !utf8.ValidString(b.Hash) {
 			return fmt.Errorf("block %d (%s): hash %q is not valid UTF-8", i, b.Selector, b.Hash)
 		}
+	}
+	if sc := r.Shortcut; sc != nil && (!utf8.ValidString(*sc) || len(*sc) > MaxShortcut) {
+		return fmt.Errorf("shortcut is not valid UTF-8 or longer than %d bytes", MaxShortcut)
 	}
 	wantRevision := r.Outcome == store.OutcomeNew || r.Outcome == store.OutcomeChanged
 	switch {

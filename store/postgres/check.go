@@ -72,9 +72,9 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.Exec(ctx, `UPDATE watches SET etag = $1, last_modified = $2, body_hash = $3,
 		last_check_at = $4, last_change_at = $5, last_error = $6, consecutive_errors = $7, revision_count = $8,
-		flaps = $9, blocks = coalesce($10::text, blocks) WHERE id = $11`,
+		flaps = $9, blocks = coalesce($10::text, blocks), shortcut = coalesce($12::text, shortcut) WHERE id = $11`,
 		next.ETag, next.LastModified, next.BodyHash, nullTime(next.LastCheckAt), nullTime(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID, r.Shortcut)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -18,7 +18,7 @@ import (
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
 	consecutive_errors, revision_count, flaps, blocks,
-	next_check_at, lease_owner, lease_expires_at`
+	next_check_at, lease_owner, lease_expires_at, shortcut`
 
 func scanWatch(row pgx.Row) (store.Watch, error) {
 	var (
@@ -33,7 +33,7 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.Schedule, &w.CreatedAt,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
 		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks,
-		&nextCheck, &leaseOwner, &leaseTo)
+		&nextCheck, &leaseOwner, &leaseTo, &w.State.Shortcut)
 	if err != nil {
 		return store.Watch{}, err
 	}

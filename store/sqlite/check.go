@@ -72,9 +72,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.ExecContext(ctx, `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
 		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
-		flaps = ?, blocks = coalesce(?, blocks) WHERE id = ?`,
+		flaps = ?, blocks = coalesce(?, blocks), shortcut = coalesce(?, shortcut) WHERE id = ?`,
 		next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.Shortcut, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,4 +158,58 @@ func testBlockStatsLarge(t *testing.T, s store.Store) {
 	r.Blocks = few
 	record(t, s, r)
 	wantBlocks(t, s, w, "replaced by 3 blocks", few)
+}
+
+// testShortcut: a non-nil Shortcut replaces the stored one whatever the
+// outcome, "" clears it, nil keeps it, and an invalid one is refused
+// before anything is written.
+func testShortcut(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	w := addWatch(t, s, "https://example.com/shortcut")
+	sc := func(v string) *string { return &v }
+	get := func() string {
+		t.Helper()
+		got, err := s.Watch(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.State.Shortcut
+	}
+	if got := get(); got != "" {
+		t.Fatalf("new watch: shortcut %q, want none", got)
+	}
+	r := revisionResult(w.ID, store.OutcomeNew, 0, "one")
+	r.Shortcut = sc("v1 abc body > article")
+	if _, err := s.RecordCheck(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); got != "v1 abc body > article" {
+		t.Errorf("after a check carrying it: %q", got)
+	}
+	unchanged := store.CheckResult{WatchID: w.ID, StartedAt: base().Add(time.Minute), Outcome: store.OutcomeUnchanged}
+	if _, err := s.RecordCheck(ctx, unchanged); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); got != "v1 abc body > article" {
+		t.Errorf("nil Shortcut changed it to %q", got)
+	}
+	bad := unchanged
+	bad.StartedAt = base().Add(2 * time.Minute)
+	bad.Shortcut = sc(strings.Repeat("x", 5000))
+	if _, err := s.RecordCheck(ctx, bad); err == nil {
+		t.Error("a 5000-byte shortcut was accepted")
+	}
+	bad.Shortcut = sc("v1 \xff")
+	if _, err := s.RecordCheck(ctx, bad); err == nil {
+		t.Error("an invalid UTF-8 shortcut was accepted")
+	}
+	clear := unchanged
+	clear.StartedAt = base().Add(3 * time.Minute)
+	clear.Shortcut = sc("")
+	if _, err := s.RecordCheck(ctx, clear); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(); got != "" {
+		t.Errorf("an empty Shortcut left %q", got)
+	}
 }

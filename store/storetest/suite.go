@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NextDue", testNextDue},
 		{"CountDue", testCountDue},
 		{"CountWatches", testCountWatches},
+		{"Shortcut", testShortcut},
 		{"RecordCheckKeepsLease", testRecordCheckKeepsLease},
 		{"ScheduleTimesUTC", testScheduleTimesUTC},
 		{"ConcurrentClaimDue", testConcurrentClaimDue},

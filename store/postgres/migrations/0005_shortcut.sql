@@ -1,0 +1,5 @@
+-- redline schema, version 5 (PostgreSQL): the monitor's shortcut for skipping the
+-- extraction of an unchanged page (store.WatchState.Shortcut), kept as
+-- given; '' means none.
+
+ALTER TABLE watches ADD COLUMN shortcut text NOT NULL DEFAULT '';
