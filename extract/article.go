@@ -18,12 +18,19 @@ import (
 // from the whole page first; boilerplate is then removed from the tree,
 // go-trafilatura picks the main content, and the paragraphs it returns are
 // filtered once more (see boilerplate.go).
-func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) Document {
+//
+// The fingerprint of what go-trafilatura is about to receive is returned
+// too; when it is known (not ""), a page with that fingerprint stops there
+// and same is true.
+func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace, known string) (d Document, fp string, same bool) {
 	pm := readMeta(root)
 	// What surrounds the headline (standfirst, correction boxes) is read
 	// before boilerplate removal, which may take it away.
 	sr := readSurroundings(root, pm.headline(""))
 	gone := removeBoilerplate(root, tr)
+	if fp = fingerprint(pm, root); known != "" && fp == known {
+		return Document{}, fp, true
+	}
 
 	opts := trafilatura.Options{
 		ExcludeComments: true,
@@ -75,7 +82,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) Doc
 		}
 	}
 
-	d := Document{
+	d = Document{
 		Title:  pm.headline(tm.Title),
 		Byline: pm.byline(tm.Author),
 		Lang:   pm.language(tm.Language),
@@ -87,7 +94,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) Doc
 	d.Description = pm.description(sr.standfirst, d.Title, d.Paragraphs)
 	d.CanonicalURL = normalizeText(pm.canonicalURL(pageURL))
 	d.Notes = mergeNotes(bodyNotes(d.Paragraphs), sr.notes)
-	return d
+	return d, fp, false
 }
 
 // withoutTexts drops from ps the paragraphs found in the removed elements.

@@ -179,24 +179,25 @@
 // Exclude list as it is. The monitor uses the selectors to learn which
 // blocks of a watched page change on most fetches.
 //
-// # Shortcut
+// # Fingerprint
 //
 // Most fetches of an article find it as it was, among new bytes (rotated
-// teasers, ad ids, stamps). [Extractor.MakeShortcut] records, after a full
-// extraction, the smallest element holding every body paragraph (a CSS
-// selector that matches it and nothing else in the page as fetched) and
-// a hash of that element's visible text (white space aside, block and
-// hidden boundaries marked) and of the headline, byline, dates and
-// language the page's metadata gives. [Extractor.Unchanged] parses a new
-// page, finds the element and compares the hash: when they agree, the
-// page's article text and header are those of the shortcut's page, and
-// its extraction, which would cost several times more, can be skipped.
-// The shortcut assumes what the extraction assumes of a stable page: that
-// what lies outside the article does not change which element is the
-// article. On the two golden pages where injected noise outside the
-// article does change go-trafilatura's choice (knownUnstable in the
-// tests), the shortcut keeps the clean page's text, the answer a reader
-// would give. No shortcut is made in other modes or with exclude rules.
+// teasers, ad ids, stamps). In article mode, [Extractor.Analyze] hashes
+// what go-trafilatura is about to receive, after step 2: the header the
+// metadata gives (headline, byline, dates and language, read without
+// go-trafilatura's fallbacks) and the cleaned tree (element names, class
+// and id words, hidden marks, text without white space; script and style
+// left out, and the elements Options.Exclude removed). Given the
+// fingerprint of an earlier page, it stops there when the two agree: the
+// same input gives go-trafilatura the same output, so the canonical text
+// is the earlier page's, at a fraction of the cost (the parse, the
+// metadata and the boilerplate removal, not the content scoring and what
+// follows). Left out of the hash, as noise that does not move the
+// extraction: class and id words with a run of three digits (generated
+// ad-slot and build ids) and all other attributes. The fallback of step 3
+// reads the untouched page; on the rare short page that takes it, teasers
+// outside the cleaned tree could in principle change its result while the
+// fingerprint stays.
 //
 // # What is not done
 //

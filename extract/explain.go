@@ -36,12 +36,11 @@ type Block struct {
 // the Document kept and why the others were dropped. Blocks are nil in raw
 // and json mode, which have no page structure.
 func (e *Extractor) Explain(in Input) (Document, []Block, error) {
-	tr := &trace{why: make(map[*html.Node]string)}
-	doc, err := e.extract(in, tr)
+	a, err := e.Analyze(in, AnalyzeOptions{Explain: true})
 	if err != nil {
 		return Document{}, nil, err
 	}
-	return doc, tr.explain(doc, e), nil
+	return a.Document, a.Blocks, nil
 }
 
 // trace follows one extraction for Explain: the page's blocks as parsed,

@@ -109,43 +109,94 @@ func New(opts Options) (*Extractor, error) {
 // fails on it; a page with no recognisable text gives a Document without
 // paragraphs, and the caller decides what that means.
 func (e *Extractor) Extract(in Input) (Document, error) {
-	return e.extract(in, nil)
+	doc, _, _, err := e.extract(in, nil, "")
+	return doc, err
 }
 
-// extract is Extract, telling tr (which may be nil) what it sees and drops.
-func (e *Extractor) extract(in Input, tr *trace) (Document, error) {
-	var doc Document
+// Analysis is what Analyze found in a page.
+type Analysis struct {
+	// Unchanged reports that the page's fingerprint is the one given in
+	// AnalyzeOptions.Fingerprint: its canonical text is the one of the page
+	// that fingerprint came from, and the extraction stopped there. Only
+	// Fingerprint is set then.
+	Unchanged bool
+	// Fingerprint is the page's fingerprint (see shortcut.go): in article
+	// mode, a hash of the header its metadata gives and of the cleaned
+	// page go-trafilatura receives. "" in the other modes.
+	Fingerprint string
+	Document    Document
+	// Blocks are set when AnalyzeOptions.Explain is (see Explain).
+	Blocks []Block
+}
+
+// AnalyzeOptions says what Analyze does besides extracting.
+type AnalyzeOptions struct {
+	// Explain asks for the page's blocks, as Explain gives them.
+	Explain bool
+	// Fingerprint, when not "", is the fingerprint of a page extracted
+	// before with this Extractor's options: a page with the same one is
+	// not extracted further (Analysis.Unchanged).
+	Fingerprint string
+}
+
+// Analyze is Extract, or Explain, that also returns the page's
+// fingerprint and stops early on a known one: what the monitor runs on
+// each changed page, so that a page whose bytes changed around an
+// unchanged article (rotated teasers, new ad ids, stamps) costs a fraction
+// of an extraction.
+func (e *Extractor) Analyze(in Input, o AnalyzeOptions) (Analysis, error) {
+	var tr *trace
+	if o.Explain {
+		tr = &trace{why: make(map[*html.Node]string)}
+	}
+	doc, fp, same, err := e.extract(in, tr, o.Fingerprint)
+	if err != nil || same {
+		return Analysis{Unchanged: same, Fingerprint: fp}, err
+	}
+	a := Analysis{Document: doc, Fingerprint: fp}
+	if tr != nil {
+		a.Blocks = tr.explain(doc, e)
+	}
+	return a, nil
+}
+
+// extract is Extract, telling tr (which may be nil) what it sees and drops,
+// and returning the page's fingerprint in article mode. A page whose
+// fingerprint is known is not extracted further: extract reports same.
+func (e *Extractor) extract(in Input, tr *trace, known string) (doc Document, fp string, same bool, err error) {
 	switch e.mode {
 	case ModeRaw:
 		doc = extractRaw(in.Body)
 	case ModeJSON:
 		var err error
 		if doc, err = extractJSON(in.Body, e.paths); err != nil {
-			return Document{}, err
+			return Document{}, "", false, err
 		}
 	default:
 		root, err := parseHTML(in.Body)
 		if err != nil {
-			return Document{}, err
+			return Document{}, "", false, err
 		}
 		tr.collect(root)
 		if err := removeMatching(root, e.exclude, tr); err != nil {
-			return Document{}, err
+			return Document{}, "", false, err
 		}
 		switch e.mode {
 		case ModeText:
 			doc = extractText(root)
 		case ModeSelector:
 			if doc, err = extractSelected(root, e.sel); err != nil {
-				return Document{}, err
+				return Document{}, "", false, err
 			}
 		default:
-			doc = extractArticle(root, in.Body, in.URL, tr)
+			if doc, fp, same = extractArticle(root, in.Body, in.URL, tr, known); same {
+				return Document{}, fp, true, nil
+			}
 		}
 	}
 	doc = normalizeDocument(doc)
 	doc.Paragraphs = e.dropIgnored(doc.Paragraphs)
-	return doc, nil
+	return doc, fp, false, nil
 }
 
 // dropIgnored removes the paragraphs matched by an Ignore expression.

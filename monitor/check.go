@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/redlinehq/redline/diff"
@@ -31,6 +32,9 @@ type Result struct {
 	Class    diff.Class   // what kind of edit, when Outcome is changed
 	Summary  string       // one-line change summary when Outcome is changed
 	Err      error        // set when Outcome is error
+	// Skipped reports an unchanged page recognised by its fingerprint,
+	// without a full extraction (see extract.Analyze).
+	Skipped bool
 	// RetryAfter is how long the server asked us to wait (429 or 503 with
 	// Retry-After; one minute for a 429 without it); the next check of the
 	// watch should not come sooner.
@@ -240,7 +244,10 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 		rec.Error = res.Err.Error()
 	}
 	if res.Outcome == store.OutcomeFlapping {
+		// Nothing of the page that did not reproduce may stand for the
+		// next one: not its validators, not its shortcut.
 		rec.ETag, rec.LastModified, rec.BodyHash = "", "", ""
+		rec.Shortcut = nil
 	}
 	chk, err := c.store.RecordCheck(ctx, rec)
 	if err != nil {
@@ -249,7 +256,7 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 	if chk.RevisionSeq > 0 {
 		res.Revision = chk.RevisionSeq
 	}
-	c.metrics.observeCheck(res.Outcome)
+	c.metrics.observeCheck(res.Outcome, res.Skipped)
 	switch res.Outcome {
 	case store.OutcomeError:
 		log.Info("check failed", "status", rec.HTTPStatus, "duration_ms", rec.Duration.Milliseconds(), "error", rec.Error)
@@ -307,12 +314,31 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	}
 
 	pol := comparePolicy(w.Extract, c.defaults)
+	in := extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType}
+	key := settingsKey(opts)
+	known := ""
+	if w.State.Revisions > 0 {
+		known = storedFingerprint(w.State.Shortcut, key)
+	}
 	t0 := time.Now()
-	doc, blocks, err := pol.extract(ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	an, err := ex.Analyze(in, extract.AnalyzeOptions{Explain: pol.volatile != volatileOff, Fingerprint: known})
 	c.metrics.observeExtract(time.Since(t0))
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
 	}
+	if an.Unchanged {
+		// What the extraction would read is what it read on the page
+		// that gave the stored text: no extraction needed.
+		res.Outcome, res.Skipped = store.OutcomeUnchanged, true
+		return res, rec, nil
+	}
+	doc, blocks := an.Document, an.Blocks
+	// A full extraction leaves its fingerprint for the next fetch.
+	fp := ""
+	if an.Fingerprint != "" {
+		fp = key + " " + an.Fingerprint
+	}
+	rec.Shortcut = &fp
 	if blocks != nil {
 		rec.Blocks = observeBlocks(w.State.Blocks, blocks)
 		c.logVolatile(w, rec.Blocks)
@@ -382,6 +408,24 @@ func textHash(s string) string {
 // bodyKey binds a raw body hash to the extraction settings that produced
 // the stored text, so that changing a watch's selectors forces a new
 // extraction even when the page bytes did not change.
+// settingsKey names extraction settings in a stored fingerprint, which
+// holds only for the settings it was taken with.
+func settingsKey(opts extract.Options) string {
+	settings, _ := json.Marshal(opts) // a struct of strings cannot fail to encode
+	return textHash(string(settings))[:16]
+}
+
+// storedFingerprint returns the page fingerprint a watch keeps in its
+// shortcut ("<settings key> <fingerprint>"), or "" when there is none or it
+// was taken with other settings.
+func storedFingerprint(stored, key string) string {
+	k, fp, ok := strings.Cut(stored, " ")
+	if !ok || k != key {
+		return ""
+	}
+	return fp
+}
+
 func bodyKey(bodyHash string, opts extract.Options) string {
 	settings, _ := json.Marshal(opts) // a struct of strings cannot fail to encode
 	return textHash(bodyHash + "\x00" + string(settings))

@@ -145,3 +145,27 @@ func TestCheckAllConfirmsWithoutHoldingWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestFlapLeavesNoShortcut: in article mode an A/B page that flaps must
+// flap again next time, not pass as unchanged on a fingerprint taken from
+// the version that did not reproduce.
+func TestFlapLeavesNoShortcut(t *testing.T) {
+	t.Parallel()
+	site := &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
+		if n%2 == 0 {
+			return "Version B of the article, which only half of the readers ever get to see on this site."
+		}
+		return "Version A of the article, which everyone reads at first and most readers keep on reading."
+	}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := openStore(t)
+	c := confirmingChecker(t, s, 10*time.Millisecond)
+	w := addWatch(t, s, store.Watch{URL: srv.URL + "/article"})
+	mustCheck(t, c, w, store.OutcomeNew)                            // A
+	mustCheck(t, c, refresh(t, s, w), store.OutcomeFlapping)        // B, then A on the confirming fetch
+	res := mustCheck(t, c, refresh(t, s, w), store.OutcomeFlapping) // B again
+	if res.Skipped {
+		t.Error("the flapped version passed on a fingerprint")
+	}
+}

@@ -24,6 +24,7 @@ type MetricsStore interface {
 type Metrics struct {
 	reg          *prometheus.Registry
 	checks       *prometheus.CounterVec
+	skipped      prometheus.Counter
 	fetch        prometheus.Histogram
 	extract      prometheus.Histogram
 	lag          prometheus.Histogram
@@ -39,6 +40,10 @@ func NewMetrics(s MetricsStore, busy func() int, failingAfter int) *Metrics {
 		Name: "redline_checks_total",
 		Help: "Checks recorded, by outcome (new, changed, unchanged, not-modified, error, flapping).",
 	}, []string{"outcome"})
+	m.skipped = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "redline_extractions_skipped_total",
+		Help: "Pages whose bytes changed found unchanged by their fingerprint, without a full extraction.",
+	})
 	buckets := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}
 	m.fetch = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "redline_fetch_duration_seconds", Help: "Time to fetch a page (successful or not).", Buckets: buckets,
@@ -51,7 +56,7 @@ func NewMetrics(s MetricsStore, busy func() int, failingAfter int) *Metrics {
 		Help:    "How late checks started after their due time.",
 		Buckets: []float64{.1, .5, 1, 2, 5, 10, 30, 60, 300, 900, 3600},
 	})
-	m.reg.MustRegister(m.checks, m.fetch, m.extract, m.lag,
+	m.reg.MustRegister(m.checks, m.skipped, m.fetch, m.extract, m.lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if busy != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -74,9 +79,13 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // observeCheck counts a recorded check.
-func (m *Metrics) observeCheck(o store.Outcome) {
-	if m != nil {
-		m.checks.WithLabelValues(string(o)).Inc()
+func (m *Metrics) observeCheck(o store.Outcome, skipped bool) {
+	if m == nil {
+		return
+	}
+	m.checks.WithLabelValues(string(o)).Inc()
+	if skipped {
+		m.skipped.Inc()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/redlinehq/redline/extract"
+	"github.com/redlinehq/redline/internal/testsite"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -172,5 +173,42 @@ func TestObserveBlocks(t *testing.T) {
 		if s.Selector == "p:nth-of-type(4)" {
 			t.Errorf("absent block still tracked: %+v", s)
 		}
+	}
+}
+
+// TestFingerprintSkipsExtraction: on the France 24 page, a fetch whose
+// teasers, ad slot and stamp changed is found unchanged without an
+// extraction; an edited paragraph, the Latest update line or a new
+// headline date are extracted and recorded.
+func TestFingerprintSkipsExtraction(t *testing.T) {
+	s := openStore(t)
+	c := newChecker(t, s)
+	site := &counting{}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL})
+	serve := func(p testsite.France24Page) { site.set(string(testsite.France24(p)), "") }
+
+	serve(testsite.France24Page{GeneratedAt: "10:00", AdSlot: "a1"})
+	mustCheck(t, c, refresh(t, s, w), store.OutcomeNew)
+	if refresh(t, s, w).State.Shortcut == "" {
+		t.Fatal("no fingerprint stored after the first capture")
+	}
+	serve(testsite.France24Page{GeneratedAt: "10:05", AdSlot: "b2", DontMiss: []string{"Other news", "More news", "Even more"}, Comments: 4})
+	if res := mustCheck(t, c, refresh(t, s, w), store.OutcomeUnchanged); !res.Skipped {
+		t.Error("noise around the article: extracted, want the fingerprint to answer")
+	}
+	edited := map[int]string{2: "An edited paragraph that the newsroom changed after publication without saying so."}
+	serve(testsite.France24Page{GeneratedAt: "10:10", AdSlot: "c3", Replace: edited})
+	if res := mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged); res.Skipped || !strings.Contains(res.Diff(), "+An edited paragraph") {
+		t.Errorf("edited paragraph: skipped %v, diff:\n%s", res.Skipped, res.Diff())
+	}
+	serve(testsite.France24Page{GeneratedAt: "10:15", AdSlot: "d4", Replace: edited})
+	if res := mustCheck(t, c, refresh(t, s, w), store.OutcomeUnchanged); !res.Skipped {
+		t.Error("after the edit, noise only: extracted, want the fingerprint to answer")
+	}
+	serve(testsite.France24Page{GeneratedAt: "10:20", Replace: edited, LatestUpdate: "2014-03-30"})
+	if res := mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged); res.Skipped || !strings.Contains(res.Diff(), "+Updated: 2014-03-30") {
+		t.Errorf("Latest update moved: skipped %v, diff:\n%s", res.Skipped, res.Diff())
 	}
 }
