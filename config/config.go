@@ -39,6 +39,9 @@ type Config struct {
 	// Hosts are per-host politeness rules, in file order: the first whose
 	// Match fits a watch's host name sets its limits.
 	Hosts []HostRule
+	// CheckRetention is how long `redline run` keeps check rows; older
+	// ones are pruned every hour. 0 keeps them forever. Default 720h.
+	CheckRetention time.Duration
 	// Defaults apply to every watch; see Watch.Effective.
 	Defaults Defaults
 	// Watches are the watches declared in the file, in file order, as
@@ -80,6 +83,18 @@ type Defaults struct {
 	// FailingAfter is the number of consecutive failed checks after which
 	// a watch's health is "failing" (until a check succeeds).
 	FailingAfter int
+	// Keep is the revisions each watch that sets none keeps; the zero
+	// Keep keeps all of them (the default).
+	Keep Keep
+}
+
+// Keep says which revisions of a watch `redline run` keeps, besides the
+// first and the newest, which are never dropped: the newest Count, or
+// those fetched within Age (whichever is set; the zero Keep keeps all).
+// In the file it is a whole number ("50") or a duration ("2160h").
+type Keep struct {
+	Count int
+	Age   time.Duration
 }
 
 // HostRule gives the hosts matching Match their own request limits.
@@ -112,7 +127,9 @@ type Watch struct {
 	IgnoreNumbers *bool
 	// Schedule is the watch's schedule spec; empty means the default.
 	Schedule string
-	Pos      Position // where the watch is declared
+	// Keep is the revisions the watch keeps; nil means the default.
+	Keep *Keep
+	Pos  Position // where the watch is declared
 }
 
 // Default returns the configuration used when there is no file. It is the
@@ -120,7 +137,8 @@ type Watch struct {
 // present in the file replace its values.
 func Default() *Config {
 	return &Config{
-		Listen: "127.0.0.1:8080",
+		Listen:         "127.0.0.1:8080",
+		CheckRetention: 720 * time.Hour,
 		Defaults: Defaults{
 			Mode:         ModeArticle,
 			Timeout:      30 * time.Second,
@@ -154,6 +172,13 @@ func (w Watch) Effective(d Defaults) Watch {
 	}
 	if w.Schedule == "" {
 		w.Schedule = d.Schedule
+	}
+	if w.Keep == nil {
+		k := d.Keep
+		w.Keep = &k
+	} else {
+		k := *w.Keep
+		w.Keep = &k
 	}
 	if w.Volatile == "" {
 		w.Volatile = VolatileSuggest

@@ -38,9 +38,10 @@ func TestExample(t *testing.T) {
 	at := func(line, col int) Position { return Position{File: file, Line: line, Column: col} }
 	yes := true
 	want := &Config{
-		Path:   file,
-		DB:     "/home/ann/.local/share/redline/redline.db",
-		Listen: "127.0.0.1:8080",
+		Path:           file,
+		DB:             "/home/ann/.local/share/redline/redline.db",
+		Listen:         "127.0.0.1:8080",
+		CheckRetention: 720 * time.Hour,
 		Defaults: Defaults{
 			Schedule:        "@hourly",
 			HostConcurrency: 2,
@@ -165,7 +166,9 @@ func TestParseValid(t *testing.T) {
   host_concurrency: 4
   host_delay: 250ms
   failing_after: 5
+  keep: 50
 listen: "[::1]:9090"
+retention: {checks: 48h}
 hosts:
   - match: "*.slow.example"
     delay: 10s
@@ -186,11 +189,13 @@ hosts:
 					HostConcurrency: 4,
 					HostDelay:       250 * time.Millisecond,
 					FailingAfter:    5,
+					Keep:            Keep{Count: 50},
 				}
 				c.Listen = "[::1]:9090"
+				c.CheckRetention = 48 * time.Hour
 				c.Hosts = []HostRule{
-					{Match: "*.slow.example", Concurrency: 4, Delay: 10 * time.Second, Pos: pos(18, 5)},
-					{Match: "127.0.0.1", Concurrency: 1, Delay: 250 * time.Millisecond, Pos: pos(20, 5)},
+					{Match: "*.slow.example", Concurrency: 4, Delay: 10 * time.Second, Pos: pos(20, 5)},
+					{Match: "127.0.0.1", Concurrency: 1, Delay: 250 * time.Millisecond, Pos: pos(22, 5)},
 				}
 			}),
 		},
@@ -330,7 +335,8 @@ watches:
 func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second, Volatile: VolatileSuggest,
-		Schedule: "@hourly", HostConcurrency: 2, HostDelay: time.Second, FailingAfter: 3}, Listen: "127.0.0.1:8080"}
+		Schedule: "@hourly", HostConcurrency: 2, HostDelay: time.Second, FailingAfter: 3}, Listen: "127.0.0.1:8080",
+		CheckRetention: 720 * time.Hour}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)
 	}
@@ -345,7 +351,8 @@ func TestDefault(t *testing.T) {
 
 func TestEffective(t *testing.T) {
 	t.Parallel()
-	d := Defaults{Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: true}
+	d := Defaults{Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: true,
+		Keep: Keep{Age: time.Hour}}
 	yes, no := true, false
 	tests := []struct {
 		name string
@@ -357,18 +364,18 @@ func TestEffective(t *testing.T) {
 			name: "mode and lists from the defaults",
 			w:    Watch{URL: "u"},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: &yes},
+			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: &yes, Keep: &Keep{Age: time.Hour}},
 		},
 		{
 			name: "own mode kept, own entries after the defaults, repeats dropped",
-			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}, Volatile: VolatileIgnore, IgnoreNumbers: &no},
+			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}, Volatile: VolatileIgnore, IgnoreNumbers: &no},
+			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}},
 		},
 		{
 			name: "zero defaults mean article mode",
 			w:    Watch{URL: "u", Tags: []string{"t"}, Select: []string{"main"}},
-			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}, Volatile: VolatileSuggest, IgnoreNumbers: &no},
+			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}, Volatile: VolatileSuggest, IgnoreNumbers: &no, Keep: &Keep{}},
 		},
 	}
 	for _, tt := range tests {

@@ -49,6 +49,7 @@ type sources struct {
 	watches  []watchSrc // parallel to Config.Watches
 	listen   src
 	hosts    []hostSrc // parallel to Config.Hosts
+	checks   src       // retention.checks
 }
 
 type hostSrc struct {
@@ -59,7 +60,7 @@ type hostSrc struct {
 type defaultsSrc struct {
 	mode, timeout, maxBody, userAgent, confirmDelay, volatile src
 	schedule, adaptiveMin, adaptiveMax, hostConc, hostDelay   src
-	failingAfter                                              src
+	failingAfter, keep                                        src
 	ignore, exclude                                           listSrc
 }
 
@@ -67,7 +68,7 @@ type watchSrc struct {
 	label                      string // `watch "name"` or `watches[i]`, the prefix of its messages
 	broken                     bool   // some part failed to decode: skip the checks that combine fields
 	url, name, mode, volatile  src
-	schedule                   src
+	schedule, keep             src
 	tags, sel, exclude, ignore listSrc
 }
 
@@ -103,8 +104,14 @@ func (d *decoder) decode(data []byte, cfg *Config) *sources {
 	if root == nil {
 		return s
 	}
-	d.fields(root, "", []string{"db", "listen", "hosts", "defaults", "watches"}, func(key string, v *yaml.Node) {
+	d.fields(root, "", []string{"db", "listen", "hosts", "retention", "defaults", "watches"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "retention":
+			d.fields(v, "retention", []string{"checks"}, func(key string, v *yaml.Node) {
+				if dur, ok := d.duration(v, "retention", key, &s.checks); ok {
+					cfg.CheckRetention = dur
+				}
+			})
 		case "listen":
 			var l string
 			if l, s.listen = d.str(v, "", key); s.listen.st == good {
@@ -312,6 +319,30 @@ func (d *decoder) integer(n *yaml.Node, ctx, key string, s *src) (int, bool) {
 	return i, true
 }
 
+// keep decodes a revision-keeping rule: a whole number of revisions or a
+// duration.
+func (d *decoder) keep(n *yaml.Node, ctx string, s *src) (Keep, bool) {
+	var v string
+	if v, *s = d.str(n, ctx, "keep"); s.st != good {
+		return Keep{}, false
+	}
+	if c, err := strconv.Atoi(v); err == nil {
+		if c < 1 {
+			d.errorAt(s.pos, ctx, "keep", "must keep at least 1 revision, got %d", c)
+			s.st = bad
+			return Keep{}, false
+		}
+		return Keep{Count: c}, true
+	}
+	age, err := time.ParseDuration(v)
+	if err != nil || age <= 0 {
+		d.errorAt(s.pos, ctx, "keep", `invalid value %q (want a number of revisions, such as 50, or a positive duration, such as "2160h")`, v)
+		s.st = bad
+		return Keep{}, false
+	}
+	return Keep{Age: age}, true
+}
+
 // hosts decodes the list of per-host rules.
 func (d *decoder) hosts(n *yaml.Node, cfg *Config, s *sources) {
 	n = resolve(n)
@@ -415,8 +446,12 @@ func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
 	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers",
-		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after"}, func(key string, v *yaml.Node) {
+		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after", "keep"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "keep":
+			if k, ok := d.keep(v, ctx, &s.keep); ok {
+				def.Keep = k
+			}
 		case "failing_after":
 			if n, ok := d.integer(v, ctx, key, &s.failingAfter); ok {
 				def.FailingAfter = n
@@ -528,8 +563,12 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule", "keep"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "keep":
+			if k, ok := d.keep(v, ctx, &ws.keep); ok {
+				w.Keep = &k
+			}
 		case "schedule":
 			w.Schedule, ws.schedule = d.str(v, ctx, key)
 		case "volatile":

@@ -50,6 +50,8 @@
 //     without its port ("*.example.org"); concurrency (0: no limit) and
 //     delay default to defaults.host_concurrency and host_delay. The first
 //     rule that matches a host applies.
+//   - retention: {checks: D}: `redline run` deletes check rows older than
+//     the Go duration D every hour; 0 keeps them forever. Default 720h.
 //   - defaults: settings shared by every watch (below).
 //   - watches: the list of pages to monitor (below). The file is the source
 //     of truth for the watches it declares.
@@ -108,6 +110,9 @@
 //     127.0.0.0/8, ::1) are not limited unless a rule matches them.
 //   - failing_after: a watch's health is failing once this many checks in
 //     a row failed, until one succeeds. Default 3.
+//   - keep: which revisions `redline run` keeps: a whole number (the
+//     newest N) or a Go duration (those fetched within it); the first and
+//     the newest revision are always kept. Default: all.
 //   - ignore_numbers: true or false; true treats a change in which only
 //     numbers changed, each into another number inside an otherwise equal
 //     paragraph ("3 comments" → "4 comments", "1,204 views" → "1,209
@@ -141,7 +146,8 @@
 //   - confirm: true or false; false records a change from one fetch,
 //     without the confirming second fetch (for pages that change every few
 //     seconds). Default true.
-//   - volatile, ignore_numbers, schedule: as in defaults, for this watch.
+//   - volatile, ignore_numbers, schedule, keep: as in defaults, for this
+//     watch.
 //
 // Every CSS selector must parse as a CSS selector group ("a, b" is one
 // entry), every XPath must compile (an XPath in exclude must select nodes,

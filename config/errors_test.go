@@ -55,6 +55,15 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "bad keep and retention",
+			yaml: "retention: {checks: -1h}\ndefaults:\n  keep: 0\nwatches:\n  - {url: 'https://a.example/', keep: soon}\n",
+			want: []string{
+				`redline.yaml:1:21: retention: checks: must not be negative, got -1h0m0s (0 keeps checks forever)`,
+				`redline.yaml:3:9: defaults: keep: must keep at least 1 revision, got 0`,
+				`redline.yaml:5:39: watches[0]: keep: invalid value "soon" (want a number of revisions, such as 50, or a positive duration, such as "2160h")`,
+			},
+		},
+		{
 			name: "unknown volatile value",
 			yaml: "defaults:\n  volatile: apply\nwatches:\n  - url: https://a.example/\n    name: a\n    volatile: sometimes\n    ignore_numbers: 1\n",
 			want: []string{

@@ -67,6 +67,9 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	if ds.hostDelay.st == good && def.HostDelay < 0 {
 		d.errorAt(ds.hostDelay.pos, ctx, "host_delay", "must not be negative, got %s", def.HostDelay)
 	}
+	if s.checks.st == good && cfg.CheckRetention < 0 {
+		d.errorAt(s.checks.pos, "retention", "checks", "must not be negative, got %s (0 keeps checks forever)", cfg.CheckRetention)
+	}
 	if s.listen.st == good {
 		if problem := checkListen(cfg.Listen); problem != "" {
 			d.errorAt(s.listen.pos, "", "listen", "%s", problem)

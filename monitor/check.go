@@ -57,6 +57,7 @@ type Checker struct {
 	confirmDelay time.Duration
 	hosts        *HostLimiter // nil: no per-host limits
 	metrics      *Metrics     // nil: none
+	failingAfter int
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -75,13 +76,17 @@ type CheckerOptions struct {
 	Hosts *HostLimiter
 	// Metrics, when set, counts checks and times fetches and extractions.
 	Metrics *Metrics
-	Logger  *slog.Logger     // nil discards logs
-	Now     func() time.Time // nil means time.Now
+	// FailingAfter is the number of failed checks in a row that makes a
+	// watch's health failing; the store records the transitions as events
+	// (see store.Event). 0 records none.
+	FailingAfter int
+	Logger       *slog.Logger     // nil discards logs
+	Now          func() time.Time // nil means time.Now
 }
 
 // NewChecker returns a Checker that fetches with f and records in s.
 func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
-	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, logger: opts.Logger, now: opts.Now}
+	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, failingAfter: opts.FailingAfter, logger: opts.Logger, now: opts.Now}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -240,6 +245,7 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 	rec.StartedAt = a.started
 	rec.Duration = c.now().Sub(a.started)
 	rec.Outcome = res.Outcome
+	rec.FailingAfter = c.failingAfter
 	if res.Err != nil {
 		rec.Error = res.Err.Error()
 	}
@@ -257,6 +263,12 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 		res.Revision = chk.RevisionSeq
 	}
 	c.metrics.observeCheck(res.Outcome, res.Skipped)
+	switch chk.Event {
+	case store.EventFailing:
+		log.Warn("watch failing", "checks_failed", c.failingAfter, "error", rec.Error)
+	case store.EventRecovered:
+		log.Info("watch recovered", "outcome", res.Outcome)
+	}
 	switch res.Outcome {
 	case store.OutcomeError:
 		log.Info("check failed", "status", rec.HTTPStatus, "duration_ms", rec.Duration.Milliseconds(), "error", rec.Error)

@@ -24,6 +24,9 @@ type DaemonStore interface {
 	RenewLease(ctx context.Context, id int64, owner string, now time.Time, lease time.Duration) error
 	ReleaseLease(ctx context.Context, id int64, owner string, next time.Time) error
 	NextDue(ctx context.Context, now time.Time) (time.Time, bool, error)
+	ListWatches(ctx context.Context, f store.WatchFilter) ([]store.Watch, error)
+	PruneChecks(ctx context.Context, before time.Time) (int64, error)
+	PruneRevisions(ctx context.Context, watchID int64, keep store.Keep) (int64, error)
 }
 
 // DaemonOptions configures a Daemon. Zero values take the defaults given.
@@ -50,6 +53,16 @@ type DaemonOptions struct {
 	// ShutdownGrace is how long checks in flight may finish once Run's
 	// context is cancelled, before they are cancelled too; default 30s.
 	ShutdownGrace time.Duration
+	// CheckRetention is how long check rows are kept: every PruneEvery,
+	// older ones are deleted. 0 keeps them forever.
+	CheckRetention time.Duration
+	// Keep, when set, gives the revisions a watch keeps (see
+	// store.Store.PruneRevisions); ok false keeps them all. Applied every
+	// PruneEvery.
+	Keep func(store.Watch) (keep store.Keep, ok bool)
+	// PruneEvery is how often retention runs, the first time right after
+	// start; default 1h.
+	PruneEvery time.Duration
 	// OnResult, when set, is called after each check is released (from
 	// the worker's goroutine).
 	OnResult func(Result, time.Time)
@@ -95,6 +108,9 @@ func NewDaemon(s DaemonStore, c *Checker, opts DaemonOptions) (*Daemon, error) {
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 30 * time.Second
+	}
+	if opts.PruneEvery <= 0 {
+		opts.PruneEvery = time.Hour
 	}
 	d := &Daemon{store: s, checker: c, opts: opts, logger: opts.Logger, now: opts.Now, wake: make(chan struct{}, 1)}
 	if d.logger == nil {
@@ -161,6 +177,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 		})
 	}
 
+	if d.opts.CheckRetention > 0 || d.opts.Keep != nil {
+		workers.Go(func() { d.pruneLoop(ctx) })
+	}
 	d.ready.Store(true)
 	err := d.loop(ctx, work, done)
 	d.ready.Store(false)
@@ -339,4 +358,57 @@ func (d *Daemon) nextCheck(w store.Watch, res Result, now time.Time, log *slog.L
 		}
 	}
 	return next
+}
+
+// pruneLoop applies the retention rules now and every PruneEvery, until
+// ctx ends.
+func (d *Daemon) pruneLoop(ctx context.Context) {
+	t := time.NewTicker(d.opts.PruneEvery)
+	defer t.Stop()
+	for {
+		d.prune(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// prune deletes the check rows and revisions the retention rules let go.
+func (d *Daemon) prune(ctx context.Context) {
+	now := d.now()
+	if age := d.opts.CheckRetention; age > 0 {
+		n, err := d.store.PruneChecks(ctx, now.Add(-age))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			d.logger.Error("prune checks", "error", err.Error())
+		case n > 0:
+			d.logger.Info("pruned checks", "rows", n, "older_than", age.String())
+		}
+	}
+	if d.opts.Keep == nil {
+		return
+	}
+	ws, err := d.store.ListWatches(ctx, store.WatchFilter{})
+	if err != nil {
+		if ctx.Err() == nil {
+			d.logger.Error("prune revisions: list watches", "error", err.Error())
+		}
+		return
+	}
+	for _, w := range ws {
+		keep, ok := d.opts.Keep(w)
+		if !ok || ctx.Err() != nil {
+			continue
+		}
+		keep.Now = now
+		n, err := d.store.PruneRevisions(ctx, w.ID, keep)
+		switch {
+		case err != nil && !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil:
+			d.logger.Error("prune revisions", "watch", watchLabel(w), "url", w.URL, "error", err.Error())
+		case n > 0:
+			d.logger.Info("pruned revisions", "watch", watchLabel(w), "url", w.URL, "revisions", n)
+		}
+	}
 }

@@ -218,3 +218,86 @@ func TestServiceUnavailableHoldsThePageOnly(t *testing.T) {
 		t.Errorf("the other page waited %v behind the 503's Retry-After", waited)
 	}
 }
+
+// TestDaemonRetention: check rows older than the retention are pruned, and
+// a watch's keep rule drops its middle revisions, never the first or the
+// newest.
+func TestDaemonRetention(t *testing.T) {
+	s := openStore(t)
+	w := addWatch(t, s, store.Watch{URL: "https://www.example.org/kept", Paused: true})
+	ctx := context.Background()
+	old := time.Now().Add(-48 * time.Hour)
+	for i := range 6 {
+		r := store.CheckResult{WatchID: w.ID, StartedAt: old.Add(time.Duration(i) * time.Hour), Outcome: store.OutcomeChanged,
+			Revision: &store.Revision{FetchedAt: old.Add(time.Duration(i) * time.Hour), ContentHash: fmt.Sprint(i), Text: fmt.Sprintf("text %d\n", i)}}
+		if i == 0 {
+			r.Outcome = store.OutcomeNew
+		}
+		if _, err := s.RecordCheck(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recent := store.CheckResult{WatchID: w.ID, StartedAt: time.Now(), Outcome: store.OutcomeUnchanged}
+	if _, err := s.RecordCheck(ctx, recent); err != nil {
+		t.Fatal(err)
+	}
+	d := daemonFor(t, s, "@hourly", DaemonOptions{
+		CheckRetention: 24 * time.Hour,
+		Keep:           func(store.Watch) (store.Keep, bool) { return store.Keep{Count: 2}, true },
+	})
+	runFor(t, d, 300*time.Millisecond)
+	if n := len(checksOf(t, s, w)); n != 1 {
+		t.Errorf("%d checks left, want the 1 within the retention", n)
+	}
+	revs, err := s.Revisions(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []int
+	for _, r := range revs {
+		seqs = append(seqs, r.Seq)
+	}
+	if fmt.Sprint(seqs) != "[1 5 6]" {
+		t.Errorf("revisions kept %v, want [1 5 6]: the first, and the newest two", seqs)
+	}
+}
+
+// TestHealthEvents: the third failure in a row makes the watch failing,
+// the next good check recovers it; both are recorded as events.
+func TestHealthEvents(t *testing.T) {
+	s := openStore(t)
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewChecker(s, f, CheckerOptions{FailingAfter: 3})
+	var down atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<p>Up and running.</p>")
+	}))
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "text"}})
+	mustCheck(t, c, refresh(t, s, w), store.OutcomeNew)
+	down.Store(true)
+	for range 4 {
+		mustCheck(t, c, refresh(t, s, w), store.OutcomeError)
+	}
+	down.Store(false)
+	mustCheck(t, c, refresh(t, s, w), store.OutcomeUnchanged)
+	evs, err := s.Events(context.Background(), w.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, e.Kind)
+	}
+	if fmt.Sprint(kinds) != "[recovered failing]" {
+		t.Errorf("events (newest first) %v, want [recovered failing]", kinds)
+	}
+}

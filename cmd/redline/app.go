@@ -348,6 +348,7 @@ func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics) 
 		ConfirmDelay: cfg.Defaults.ConfirmDelay,
 		Hosts:        hostLimiter(cfg),
 		Metrics:      m,
+		FailingAfter: cfg.Defaults.FailingAfter,
 		Logger:       a.logger,
 	}), nil
 }

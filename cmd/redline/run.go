@@ -61,7 +61,8 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		listen = cfg.Listen
 	}
 
-	rt := &daemonRun{app: a, store: s, cfg: cfg}
+	rt := &daemonRun{app: a, store: s}
+	rt.setConfig(cfg)
 	rt.metrics = monitor.NewMetrics(s, func() int {
 		if rt.daemon == nil {
 			return 0
@@ -73,10 +74,12 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	d, err := monitor.NewDaemon(s, checker, monitor.DaemonOptions{
-		Workers:       workers,
-		Schedule:      rt.schedule,
-		ShutdownGrace: grace,
-		Logger:        a.logger,
+		Workers:        workers,
+		Schedule:       rt.schedule,
+		ShutdownGrace:  grace,
+		CheckRetention: cfg.CheckRetention,
+		Keep:           rt.keep,
+		Logger:         a.logger,
 	})
 	if err != nil {
 		return a.fail(err)
@@ -123,8 +126,22 @@ type daemonRun struct {
 	daemon  *monitor.Daemon
 	metrics *monitor.Metrics
 
-	mu  sync.RWMutex
-	cfg *config.Config
+	mu    sync.RWMutex
+	cfg   *config.Config
+	keeps map[string]config.Keep // the config's watches that set keep, by URL
+}
+
+// setConfig puts cfg in force.
+func (rt *daemonRun) setConfig(cfg *config.Config) {
+	keeps := make(map[string]config.Keep)
+	for _, w := range cfg.Watches {
+		if w.Keep != nil {
+			keeps[w.URL] = *w.Keep
+		}
+	}
+	rt.mu.Lock()
+	rt.cfg, rt.keeps = cfg, keeps
+	rt.mu.Unlock()
 }
 
 func (rt *daemonRun) config() *config.Config {
@@ -146,6 +163,21 @@ func (rt *daemonRun) schedule(w store.Watch) (schedule.Spec, error) {
 		return schedule.Spec{}, fmt.Errorf("watch %s: %w", w.URL, err)
 	}
 	return sp, nil
+}
+
+// keep resolves the revisions a watch keeps: its own keep in the config,
+// else defaults.keep; ok is false when it keeps all.
+func (rt *daemonRun) keep(w store.Watch) (store.Keep, bool) {
+	rt.mu.RLock()
+	k, ok := rt.keeps[w.URL]
+	if !ok {
+		k = rt.cfg.Defaults.Keep
+	}
+	rt.mu.RUnlock()
+	if k == (config.Keep{}) {
+		return store.Keep{}, false
+	}
+	return store.Keep{Count: k.Count, Age: k.Age}, true
 }
 
 // reloadLoop reloads the config on SIGHUP, and when watch is set, when the
@@ -200,9 +232,7 @@ func (rt *daemonRun) reload(ctx context.Context, why string) {
 		log.Error("config reloaded but not synced; the previous one stays in force", "error", err.Error())
 		return
 	}
-	rt.mu.Lock()
-	rt.cfg = cfg
-	rt.mu.Unlock()
+	rt.setConfig(cfg)
 	log.Info("config reloaded", "added", len(rep.Added), "updated", len(rep.Updated), "removed", len(rep.Removed))
 	rt.daemon.Wake()
 }
