@@ -57,6 +57,20 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 	if w.State.Revisions == 0 {
 		return a.fail(fmt.Errorf("%s has no revisions yet: run 'redline check %s'", w.URL, w.URL))
 	}
+	if len(revs) < 2 {
+		// The revision before "to" that is still stored: retention may
+		// have dropped the ones in between.
+		stored, err := s.Revisions(ctx, w.ID)
+		if err != nil {
+			return a.fail(err)
+		}
+		from = 0
+		for _, r := range stored {
+			if r.Seq < to && r.Seq > from {
+				from = r.Seq
+			}
+		}
+	}
 	if from < 1 && len(revs) == 0 {
 		return a.fail(fmt.Errorf("%s has only one revision, nothing to compare it with", w.URL))
 	}

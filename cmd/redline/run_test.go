@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/redlinehq/redline/internal/testsite"
+	"github.com/redlinehq/redline/store"
+	"github.com/redlinehq/redline/store/sqlite"
 )
 
 // syncBuffer is a bytes.Buffer safe for the daemon's goroutines to write
@@ -141,5 +143,41 @@ func TestRunDaemon(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), `"msg":"redline stopped"`) {
 		t.Errorf("no stop message in the log:\n%s", stderr.String())
+	}
+}
+
+// TestDiffAfterPruning: with the revision before the newest pruned away,
+// `redline diff` compares the newest with the one before it that is kept.
+func TestDiffAfterPruning(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://www.example.org/a", Name: "a", Source: store.SourceCLI})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-time.Hour)
+	for i, text := range []string{"first\n", "second\n", "third\n", "fourth\n"} {
+		o := store.OutcomeChanged
+		if i == 0 {
+			o = store.OutcomeNew
+		}
+		at = at.Add(time.Minute)
+		if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: at, Outcome: o,
+			Revision: &store.Revision{FetchedAt: at, ContentHash: text, Text: text}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.PruneRevisions(ctx, w.ID, store.Keep{Count: 1, Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	c := cli{t: t, db: db}
+	code, out, errOut := c.run("diff", "a", "--color", "never")
+	if code != exitOK || !strings.Contains(errOut, "revision 1 → 4") || !strings.Contains(out, "-first") || !strings.Contains(out, "+fourth") {
+		t.Errorf("diff after pruning: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
