@@ -86,6 +86,10 @@ type Defaults struct {
 	// Keep is the revisions each watch that sets none keeps; the zero
 	// Keep keeps all of them (the default).
 	Keep Keep
+	// Robots makes watches that set none obey their site's robots.txt.
+	// Default false: a watch is one page a person asked for, as in a
+	// browser.
+	Robots bool
 }
 
 // Keep says which revisions of a watch `redline run` keeps, besides the
@@ -129,7 +133,9 @@ type Watch struct {
 	Schedule string
 	// Keep is the revisions the watch keeps; nil means the default.
 	Keep *Keep
-	Pos  Position // where the watch is declared
+	// Robots: obey the site's robots.txt; nil means the default.
+	Robots *bool
+	Pos    Position // where the watch is declared
 }
 
 // Default returns the configuration used when there is no file. It is the
@@ -172,6 +178,13 @@ func (w Watch) Effective(d Defaults) Watch {
 	}
 	if w.Schedule == "" {
 		w.Schedule = d.Schedule
+	}
+	if w.Robots == nil {
+		b := d.Robots
+		w.Robots = &b
+	} else {
+		b := *w.Robots
+		w.Robots = &b
 	}
 	if w.Keep == nil {
 		k := d.Keep

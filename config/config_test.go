@@ -167,6 +167,7 @@ func TestParseValid(t *testing.T) {
   host_delay: 250ms
   failing_after: 5
   keep: 50
+  robots: true
 listen: "[::1]:9090"
 retention: {checks: 48h}
 hosts:
@@ -190,12 +191,13 @@ hosts:
 					HostDelay:       250 * time.Millisecond,
 					FailingAfter:    5,
 					Keep:            Keep{Count: 50},
+					Robots:          true,
 				}
 				c.Listen = "[::1]:9090"
 				c.CheckRetention = 48 * time.Hour
 				c.Hosts = []HostRule{
-					{Match: "*.slow.example", Concurrency: 4, Delay: 10 * time.Second, Pos: pos(20, 5)},
-					{Match: "127.0.0.1", Concurrency: 1, Delay: 250 * time.Millisecond, Pos: pos(22, 5)},
+					{Match: "*.slow.example", Concurrency: 4, Delay: 10 * time.Second, Pos: pos(21, 5)},
+					{Match: "127.0.0.1", Concurrency: 1, Delay: 250 * time.Millisecond, Pos: pos(23, 5)},
 				}
 			}),
 		},
@@ -364,18 +366,18 @@ func TestEffective(t *testing.T) {
 			name: "mode and lists from the defaults",
 			w:    Watch{URL: "u"},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: &yes, Keep: &Keep{Age: time.Hour}},
+			want: Watch{URL: "u", Mode: ModeText, Ignore: []string{"a", "b"}, Exclude: []string{"nav"}, Volatile: VolatileOff, IgnoreNumbers: &yes, Keep: &Keep{Age: time.Hour}, Robots: &no},
 		},
 		{
 			name: "own mode kept, own entries after the defaults, repeats dropped",
-			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}},
+			w:    Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"b", "c"}, Exclude: []string{"aside", "nav"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}, Robots: &yes},
 			d:    d,
-			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}},
+			want: Watch{URL: "u", Mode: ModeRaw, Ignore: []string{"a", "b", "c"}, Exclude: []string{"nav", "aside"}, Volatile: VolatileIgnore, IgnoreNumbers: &no, Keep: &Keep{Count: 3}, Robots: &yes},
 		},
 		{
 			name: "zero defaults mean article mode",
 			w:    Watch{URL: "u", Tags: []string{"t"}, Select: []string{"main"}},
-			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}, Volatile: VolatileSuggest, IgnoreNumbers: &no, Keep: &Keep{}},
+			want: Watch{URL: "u", Mode: ModeArticle, Tags: []string{"t"}, Select: []string{"main"}, Volatile: VolatileSuggest, IgnoreNumbers: &no, Keep: &Keep{}, Robots: &no},
 		},
 	}
 	for _, tt := range tests {

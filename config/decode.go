@@ -446,8 +446,12 @@ func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
 	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers",
-		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after", "keep"}, func(key string, v *yaml.Node) {
+		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after", "keep", "robots"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "robots":
+			if b, ok := d.boolean(v, ctx, key); ok {
+				def.Robots = b
+			}
 		case "keep":
 			if k, ok := d.keep(v, ctx, &s.keep); ok {
 				def.Keep = k
@@ -563,8 +567,12 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule", "keep"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule", "keep", "robots"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "robots":
+			if b, ok := d.boolean(v, ctx, key); ok {
+				w.Robots = &b
+			}
 		case "keep":
 			if k, ok := d.keep(v, ctx, &ws.keep); ok {
 				w.Keep = &k

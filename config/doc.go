@@ -110,6 +110,11 @@
 //     127.0.0.0/8, ::1) are not limited unless a rule matches them.
 //   - failing_after: a watch's health is failing once this many checks in
 //     a row failed, until one succeeds. Default 3.
+//   - robots: true or false; true makes checks obey the site's robots.txt
+//     (for redline's user agent; refetched every 12 hours; a disallowed
+//     page is a failed check). Default false: a watch is one page a person
+//     asked for, as in a browser. Watches added with `redline add` follow
+//     this default.
 //   - keep: which revisions `redline run` keeps: a whole number (the
 //     newest N) or a Go duration (those fetched within it); the first and
 //     the newest revision are always kept. Default: all.
@@ -146,8 +151,8 @@
 //   - confirm: true or false; false records a change from one fetch,
 //     without the confirming second fetch (for pages that change every few
 //     seconds). Default true.
-//   - volatile, ignore_numbers, schedule, keep: as in defaults, for this
-//     watch.
+//   - volatile, ignore_numbers, schedule, keep, robots: as in defaults,
+//     for this watch.
 //
 // Every CSS selector must parse as a CSS selector group ("a, b" is one
 // entry), every XPath must compile (an XPath in exclude must select nodes,

@@ -58,6 +58,8 @@ type Checker struct {
 	hosts        *HostLimiter // nil: no per-host limits
 	metrics      *Metrics     // nil: none
 	failingAfter int
+	robots       *Robots
+	obeyRobots   func(store.Watch) bool
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -76,6 +78,11 @@ type CheckerOptions struct {
 	Hosts *HostLimiter
 	// Metrics, when set, counts checks and times fetches and extractions.
 	Metrics *Metrics
+	// Robots, when set, is asked before each fetch of a watch for which
+	// ObeyRobots reports true; a page its robots.txt disallows is a failed
+	// check. Both must be set for robots.txt to be read.
+	Robots     *Robots
+	ObeyRobots func(store.Watch) bool
 	// FailingAfter is the number of failed checks in a row that makes a
 	// watch's health failing; the store records the transitions as events
 	// (see store.Event). 0 records none.
@@ -86,7 +93,8 @@ type CheckerOptions struct {
 
 // NewChecker returns a Checker that fetches with f and records in s.
 func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
-	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, failingAfter: opts.FailingAfter, logger: opts.Logger, now: opts.Now}
+	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, failingAfter: opts.FailingAfter,
+		robots: opts.Robots, obeyRobots: opts.ObeyRobots, logger: opts.Logger, now: opts.Now}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -174,7 +182,7 @@ func (c *Checker) start(ctx context.Context, w store.Watch) *attempt {
 func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	cf := a.confirm
 	a.confirm = nil
-	page, err := c.fetch(ctx, FetchRequest{URL: a.w.URL, NoCache: true})
+	page, err := c.fetch(ctx, a.w, FetchRequest{URL: a.w.URL, NoCache: true})
 	if err != nil {
 		a.res.Outcome, a.res.Err, a.res.Change, a.res.Class, a.res.Summary = store.OutcomeError, fmt.Errorf("confirm change: %w", err), nil, "", ""
 		a.rec.Revision = nil
@@ -202,12 +210,22 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 // left alone.
 const throttled = time.Minute
 
-// fetch fetches within the host's limits, and holds the host back when it
+// fetch fetches within the host's limits (after asking robots.txt, for a
+// watch that obeys it), and holds the host back when it
 // asks us to slow down: a 429 (Too Many Requests) for its Retry-After or a
 // minute. A 503's Retry-After concerns the page (its next check waits, see
 // Result.RetryAfter), not the whole host: one page under maintenance must
 // not stop the others.
-func (c *Checker) fetch(ctx context.Context, req FetchRequest) (FetchResult, error) {
+func (c *Checker) fetch(ctx context.Context, w store.Watch, req FetchRequest) (FetchResult, error) {
+	if c.robots != nil && c.obeyRobots != nil && c.obeyRobots(w) {
+		ok, err := c.robots.Allowed(ctx, req.URL)
+		switch {
+		case err != nil:
+			return FetchResult{URL: req.URL}, &FetchError{URL: req.URL, Err: err}
+		case !ok:
+			return FetchResult{URL: req.URL}, errRobots(req.URL)
+		}
+	}
 	if c.hosts == nil {
 		page, err := c.fetcher.Fetch(ctx, req)
 		c.metrics.observeFetch(page.Duration)
@@ -302,7 +320,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	if w.State.Revisions > 0 {
 		req.ETag, req.LastModified = w.State.ETag, w.State.LastModified
 	}
-	page, err := c.fetch(ctx, req)
+	page, err := c.fetch(ctx, w, req)
 	if err != nil {
 		var fe *FetchError
 		if errors.As(err, &fe) {

@@ -163,13 +163,16 @@ const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,text/*;q=0
 //     robots.txt, body size, user agent...); every such setting is
 //     overwritten after construction so the environment cannot change how
 //     redline fetches.
-//   - robots.txt is ignored and URL revisits allowed: a monitor fetches the
-//     URLs it is told to, repeatedly.
+//   - Colly's robots.txt handling is off (it caches a host's file for the
+//     collector's life and fetches it without the caller's context) and URL
+//     revisits are allowed: a monitor fetches the URLs it is told to,
+//     repeatedly. Robots obeys robots.txt for the watches that ask.
 
 // Fetcher fetches pages through Colly on top of the hardened HTTP client
 // (internal/httpclient). It is safe for concurrent use; share one.
 type Fetcher struct {
 	template  *colly.Collector
+	client    *http.Client // the hardened client under Colly (robots.txt fetches)
 	timeout   time.Duration
 	maxBody   int64
 	userAgent string
@@ -228,6 +231,7 @@ func NewFetcher(opts FetchOptions) (*Fetcher, error) {
 
 	return &Fetcher{
 		template:  c,
+		client:    client,
 		timeout:   opts.Timeout,
 		maxBody:   opts.MaxBody,
 		userAgent: opts.UserAgent,

@@ -343,7 +343,21 @@ func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics) 
 	if err != nil {
 		return nil, err
 	}
+	robots := map[string]bool{}
+	for _, w := range cfg.Watches {
+		if w.Robots != nil {
+			robots[w.URL] = *w.Robots
+		}
+	}
+	obey := func(w store.Watch) bool {
+		if b, ok := robots[w.URL]; ok {
+			return b
+		}
+		return cfg.Defaults.Robots
+	}
 	return monitor.NewChecker(s, f, monitor.CheckerOptions{
+		Robots:       f.NewRobots(),
+		ObeyRobots:   obey,
 		Defaults:     configDefaults(cfg),
 		ConfirmDelay: cfg.Defaults.ConfirmDelay,
 		Hosts:        hostLimiter(cfg),
