@@ -18,6 +18,7 @@ type SyncStore interface {
 	SetNextCheck(ctx context.Context, id int64, next time.Time) error
 	DeleteWatch(ctx context.Context, id int64) error
 	ListWatches(ctx context.Context, f store.WatchFilter) ([]store.Watch, error)
+	WatchByURL(ctx context.Context, url string) (store.Watch, error)
 }
 
 // SyncReport says what SyncConfig did.
@@ -32,7 +33,9 @@ type SyncReport struct {
 // Watches added with the CLI are left alone.
 func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncReport, error) {
 	var rep SyncReport
-	stored, err := s.ListWatches(ctx, store.WatchFilter{})
+	// Only the config's own watches are listed (a store may hold many
+	// more added with the CLI); a declared URL not among them is looked up.
+	stored, err := s.ListWatches(ctx, store.WatchFilter{Source: store.SourceConfig})
 	if err != nil {
 		return rep, fmt.Errorf("sync config: %w", err)
 	}
@@ -60,6 +63,15 @@ func SyncConfig(ctx context.Context, s SyncStore, cfg *config.Config) (SyncRepor
 			},
 		}
 		have, ok := byURL[cw.URL]
+		if !ok {
+			cli, err := s.WatchByURL(ctx, cw.URL)
+			switch {
+			case err == nil:
+				have, ok = cli, true
+			case !errors.Is(err, store.ErrNotFound):
+				return rep, fmt.Errorf("%s: look up watch %s: %w", cw.Pos, cw.URL, err)
+			}
+		}
 		if !ok {
 			if _, err := s.AddWatch(ctx, want); err != nil && !errors.Is(err, store.ErrExists) {
 				return rep, fmt.Errorf("%s: add watch %s: %w", cw.Pos, cw.URL, err)

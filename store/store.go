@@ -266,8 +266,9 @@ type WatchCounts struct {
 
 // WatchFilter selects watches for ListWatches. The zero value selects all.
 type WatchFilter struct {
-	Tag string // only watches carrying this tag
-	URL string // only the watch with this exact URL
+	Tag    string // only watches carrying this tag
+	URL    string // only the watch with this exact URL
+	Source Source // only watches declared there ("" for any)
 }
 
 // Store is redline's persistent state. Every method is safe for concurrent

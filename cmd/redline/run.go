@@ -78,7 +78,7 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		Schedule:       rt.schedule,
 		ShutdownGrace:  grace,
 		CheckRetention: cfg.CheckRetention,
-		Keep:           rt.keep,
+		Keep:           rt.keepRule(),
 		Logger:         a.logger,
 	})
 	if err != nil {
@@ -178,6 +178,19 @@ func (rt *daemonRun) keep(w store.Watch) (store.Keep, bool) {
 		return store.Keep{}, false
 	}
 	return store.Keep{Count: k.Count, Age: k.Age}, true
+}
+
+// keepRule returns rt.keep when the config keeps fewer than all revisions
+// of some watch, and nil otherwise, so that the daemon does not go through
+// every watch for nothing. (A keep rule added by a reload takes effect at
+// the next start.)
+func (rt *daemonRun) keepRule() func(store.Watch) (store.Keep, bool) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.cfg.Defaults.Keep == (config.Keep{}) && len(rt.keeps) == 0 {
+		return nil
+	}
+	return rt.keep
 }
 
 // reloadLoop reloads the config on SIGHUP, and when watch is set, when the

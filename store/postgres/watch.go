@@ -205,6 +205,10 @@ func (s *Store) ListWatches(ctx context.Context, f store.WatchFilter) ([]store.W
 		args = append(args, []string{f.Tag})
 		where = append(where, `tags @> $`+strconv.Itoa(len(args))+`::text[]`)
 	}
+	if f.Source != "" {
+		args = append(args, string(f.Source))
+		where = append(where, `source = $`+strconv.Itoa(len(args)))
+	}
 	q := `SELECT ` + watchColumns + ` FROM watches`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)

@@ -217,6 +217,10 @@ func (s *Store) ListWatches(ctx context.Context, f store.WatchFilter) ([]store.W
 		where = append(where, `EXISTS (SELECT 1 FROM json_each(watches.tags) AS t WHERE t.value = ?)`)
 		args = append(args, f.Tag)
 	}
+	if f.Source != "" {
+		where = append(where, `source = ?`)
+		args = append(args, string(f.Source))
+	}
 	q := `SELECT ` + watchColumns + ` FROM watches`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)

@@ -165,6 +165,10 @@ func testListWatches(t *testing.T, s store.Store) {
 	c := addWatch(t, s, "https://c.example/", "tech news", `we"ird,%_`)
 	d := addWatch(t, s, "https://d.example/")
 	e := addWatch(t, s, "https://e.example/", "fr", "news")
+	f, err := s.AddWatch(ctx, store.Watch{URL: "https://f.example/", Tags: []string{"news"}, Source: store.SourceConfig})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	ids := func(ws []store.Watch) []int64 {
 		out := []int64{}
@@ -177,8 +181,10 @@ func testListWatches(t *testing.T, s store.Store) {
 		filter store.WatchFilter
 		want   []int64
 	}{
-		{store.WatchFilter{}, []int64{a.ID, b.ID, c.ID, d.ID, e.ID}},
-		{store.WatchFilter{Tag: "news"}, []int64{a.ID, e.ID}},
+		{store.WatchFilter{}, []int64{a.ID, b.ID, c.ID, d.ID, e.ID, f.ID}},
+		{store.WatchFilter{Tag: "news"}, []int64{a.ID, e.ID, f.ID}},
+		{store.WatchFilter{Source: store.SourceConfig}, []int64{f.ID}},
+		{store.WatchFilter{Source: store.SourceCLI, Tag: "news"}, []int64{a.ID, e.ID}},
 		{store.WatchFilter{Tag: "new"}, []int64{}},
 		{store.WatchFilter{Tag: "News"}, []int64{}},
 		{store.WatchFilter{Tag: "newsletter"}, []int64{b.ID}},
@@ -201,7 +207,7 @@ func testListWatches(t *testing.T, s store.Store) {
 			t.Errorf("ListWatches(%+v) IDs (-want +got):\n%s", tt.filter, d)
 		}
 	}
-	ws, err := s.ListWatches(ctx, store.WatchFilter{Tag: "news"})
+	ws, err := s.ListWatches(ctx, store.WatchFilter{Tag: "news", Source: store.SourceCLI})
 	if err != nil {
 		t.Fatal(err)
 	}
