@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ type Checker struct {
 	failingAfter int
 	robots       *Robots
 	obeyRobots   func(store.Watch) bool
+	cpu          chan struct{} // one token per extraction allowed at once
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -83,6 +85,11 @@ type CheckerOptions struct {
 	// check. Both must be set for robots.txt to be read.
 	Robots     *Robots
 	ObeyRobots func(store.Watch) bool
+	// Extractions is the most page extractions run at once, whatever the
+	// number of checks in flight (fetches and store writes wait on the
+	// network and the disk; extractions on the CPU, and hold the page's
+	// tree in memory); 0 means GOMAXPROCS.
+	Extractions int
 	// FailingAfter is the number of failed checks in a row that makes a
 	// watch's health failing; the store records the transitions as events
 	// (see store.Event). 0 records none.
@@ -98,6 +105,11 @@ func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
+	n := opts.Extractions
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	c.cpu = make(chan struct{}, n)
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -195,7 +207,13 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	if page.BodyHash == cf.bodyHash {
 		return // the same bytes: the same text
 	}
+	if err := c.acquireCPU(ctx); err != nil {
+		a.res.Outcome, a.res.Err, a.res.Change, a.res.Class, a.res.Summary = store.OutcomeError, err, nil, "", ""
+		a.rec.Revision = nil
+		return
+	}
 	doc, blocks, err := cf.pol.extract(cf.ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	<-c.cpu
 	if err == nil {
 		text := doc.Canonical()
 		if textHash(text) == cf.textHash || cf.pol.noise(diff.Compare(cf.text, text), blocks, cf.stats) != "" {
@@ -204,6 +222,16 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 	}
 	a.res.Outcome, a.res.Change, a.res.Class, a.res.Summary, a.res.Revision = store.OutcomeFlapping, nil, "", "", a.w.State.Revisions
 	a.rec.Revision = nil
+}
+
+// acquireCPU waits for an extraction slot (see CheckerOptions.Extractions).
+func (c *Checker) acquireCPU(ctx context.Context) error {
+	select {
+	case c.cpu <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // throttled is how long a host that answered 429 without Retry-After is
@@ -350,9 +378,13 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	if w.State.Revisions > 0 {
 		known = storedFingerprint(w.State.Shortcut, key)
 	}
+	if err := c.acquireCPU(ctx); err != nil {
+		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
+	}
 	t0 := time.Now()
 	an, err := ex.Analyze(in, extract.AnalyzeOptions{Explain: pol.volatile != volatileOff, Fingerprint: known})
 	c.metrics.observeExtract(time.Since(t0))
+	<-c.cpu
 	if err != nil {
 		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
 	}

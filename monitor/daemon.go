@@ -34,7 +34,9 @@ type DaemonOptions struct {
 	// Owner names this process in the leases it takes; default
 	// "<hostname>:<pid>:<random>", unique per run.
 	Owner string
-	// Workers is the number of checks run at once; default 8.
+	// Workers is the number of checks in flight at once (most of a check
+	// waits on the network or the store; the Checker bounds extractions
+	// separately); default 32.
 	Workers int
 	// Lease is how long a claim lasts without renewal; a running check
 	// renews it every Lease/3, so only a dead process lets it expire, and
@@ -95,7 +97,7 @@ func NewDaemon(s DaemonStore, c *Checker, opts DaemonOptions) (*Daemon, error) {
 		opts.Owner = defaultOwner()
 	}
 	if opts.Workers < 1 {
-		opts.Workers = 8
+		opts.Workers = 32
 	}
 	if opts.Lease <= 0 {
 		opts.Lease = 2 * time.Minute

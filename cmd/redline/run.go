@@ -27,7 +27,7 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		listen      string
 		watchConfig bool
 	)
-	fs.IntVar(&workers, "workers", 8, "checks to run at once")
+	fs.IntVar(&workers, "workers", 32, "checks in flight at once (page extractions are limited to the number of CPUs whatever this is)")
 	fs.DurationVar(&grace, "shutdown-grace", 30*time.Second, "on SIGINT/SIGTERM, how long checks in flight may finish before they are cancelled")
 	fs.StringVar(&listen, "listen", "", "`address` for /metrics, /healthz and /readyz (overrides the config's listen; \"off\" serves none)")
 	fs.BoolVar(&watchConfig, "watch-config", false, "reload the config file when it changes (SIGHUP always reloads it)")
