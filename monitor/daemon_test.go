@@ -301,3 +301,32 @@ func TestHealthEvents(t *testing.T) {
 		t.Errorf("events (newest first) %v, want [recovered failing]", kinds)
 	}
 }
+
+// TestDaemonRestart: a daemon stopped in the middle of a period and a new
+// one started on the same store neither repeat nor skip a slot: over the
+// two runs, each watch on @every 1s is checked once per second.
+func TestDaemonRestart(t *testing.T) {
+	s := openStore(t)
+	srv := httptest.NewServer(&counting{body: "<p>Steady text.</p>"})
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "text"}})
+	start := time.Now()
+	runFor(t, daemonFor(t, s, "@every 1s", DaemonOptions{}), 1700*time.Millisecond)
+	runFor(t, daemonFor(t, s, "@every 1s", DaemonOptions{}), 1800*time.Millisecond)
+	elapsed := time.Since(start)
+	cs := checksOf(t, s, w)
+	seen := map[int64]int{}
+	for _, c := range cs {
+		seen[c.StartedAt.Unix()]++
+	}
+	for sec, n := range seen {
+		if n > 1 {
+			t.Errorf("second %d: %d checks, want 1 (a slot repeated across the restart)", sec, n)
+		}
+	}
+	// Every whole second of the two runs has its check (the first is at
+	// once, unscheduled); allow the seconds cut by the start and the end.
+	if want := int(elapsed.Seconds()) - 1; len(seen) < want {
+		t.Errorf("%d seconds with a check in %v, want at least %d (a slot skipped)", len(seen), elapsed, want)
+	}
+}
