@@ -48,13 +48,11 @@ func fingerprint(pm pageMeta, root *html.Node) string {
 			}
 			b = append(b, '<')
 			b = append(b, n.Data...)
+			if isHidden(n) {
+				b = append(b, " hidden"...)
+			}
 			for _, a := range n.Attr {
 				if a.Key != "class" && a.Key != "id" {
-					if a.Key == "hidden" || a.Key == "style" || a.Key == "aria-hidden" {
-						if isHidden(n) {
-							b = append(b, " hidden"...)
-						}
-					}
 					continue
 				}
 				for _, w := range strings.Fields(a.Val) {
