@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redlinehq/redline/config"
 	"github.com/redlinehq/redline/diff"
 	"github.com/redlinehq/redline/extract"
 	"github.com/redlinehq/redline/store"
@@ -365,7 +366,8 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	rec.ETag, rec.LastModified = page.ETag, page.LastModified
 	// The body hash only proves "same result" under the same settings, so
 	// the settings are part of what is remembered.
-	rec.BodyHash = bodyKey(page.BodyHash, opts)
+	key := settingsKey(opts)
+	rec.BodyHash = bodyKey(page.BodyHash, key)
 	if w.State.Revisions > 0 && rec.BodyHash == w.State.BodyHash {
 		res.Outcome = store.OutcomeUnchanged
 		return res, rec, nil
@@ -373,7 +375,6 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 
 	pol := comparePolicy(w.Extract, c.defaults)
 	in := extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType}
-	key := settingsKey(opts)
 	known := ""
 	if w.State.Revisions > 0 {
 		known = storedFingerprint(w.State.Shortcut, key)
@@ -382,7 +383,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		return fail(fmt.Errorf("extract %s: %w", w.URL, err))
 	}
 	t0 := time.Now()
-	an, err := ex.Analyze(in, extract.AnalyzeOptions{Explain: pol.volatile != volatileOff, Fingerprint: known})
+	an, err := ex.Analyze(in, extract.AnalyzeOptions{Explain: pol.volatile != config.VolatileOff, Fingerprint: known})
 	c.metrics.observeExtract(time.Since(t0))
 	<-c.cpu
 	if err != nil {
@@ -467,11 +468,8 @@ func textHash(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// bodyKey binds a raw body hash to the extraction settings that produced
-// the stored text, so that changing a watch's selectors forces a new
-// extraction even when the page bytes did not change.
-// settingsKey names extraction settings in a stored fingerprint, which
-// holds only for the settings it was taken with.
+// settingsKey names extraction settings: the raw-body short-circuit and a
+// stored fingerprint hold only for the settings they were taken with.
 func settingsKey(opts extract.Options) string {
 	settings, _ := json.Marshal(opts) // a struct of strings cannot fail to encode
 	return textHash(string(settings))[:16]
@@ -488,7 +486,10 @@ func storedFingerprint(stored, key string) string {
 	return fp
 }
 
-func bodyKey(bodyHash string, opts extract.Options) string {
-	settings, _ := json.Marshal(opts) // a struct of strings cannot fail to encode
-	return textHash(bodyHash + "\x00" + string(settings))
+// bodyKey binds a raw body hash to the extraction settings (their
+// settingsKey) that produced the stored text, so that changing a watch's
+// selectors forces a new extraction even when the page bytes did not
+// change.
+func bodyKey(bodyHash, settings string) string {
+	return textHash(bodyHash + "\x00" + settings)
 }

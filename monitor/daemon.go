@@ -311,15 +311,15 @@ func (d *Daemon) runOne(ctx context.Context, w store.Watch) {
 	cancel(nil)
 	<-renewed
 
+	if errors.Is(context.Cause(ctx), store.ErrLeaseLost) {
+		return // not ours to record or release any more
+	}
 	now := d.now()
 	next := now // not recorded (shutdown, store failure): due again at once
 	if err == nil {
 		next = d.nextCheck(w, res, now, log)
-	} else if ctx.Err() == nil || !errors.Is(context.Cause(ctx), store.ErrLeaseLost) {
+	} else {
 		log.Warn("check not recorded", "error", err.Error())
-	}
-	if errors.Is(context.Cause(ctx), store.ErrLeaseLost) {
-		return // not ours to release any more
 	}
 	// Release even when shutting down: the lease must not outlive us.
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

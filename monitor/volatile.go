@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/redlinehq/redline/config"
 	"github.com/redlinehq/redline/diff"
 	"github.com/redlinehq/redline/extract"
 	"github.com/redlinehq/redline/store"
@@ -183,7 +184,7 @@ func comparePolicy(w, defaults store.Extraction) policy {
 		p.volatile = defaults.Volatile
 	}
 	if p.volatile == "" {
-		p.volatile = volatileSuggest
+		p.volatile = config.VolatileSuggest
 	}
 	switch {
 	case w.IgnoreNumbers != nil:
@@ -194,17 +195,10 @@ func comparePolicy(w, defaults store.Extraction) policy {
 	return p
 }
 
-// The values of store.Extraction.Volatile (config's Volatile constants).
-const (
-	volatileSuggest = "suggest"
-	volatileIgnore  = "ignore"
-	volatileOff     = "off"
-)
-
 // extract extracts the page, and its blocks when volatility is learned
 // (nil in raw and json mode, which have none).
 func (p policy) extract(ex *extract.Extractor, in extract.Input) (extract.Document, []extract.Block, error) {
-	if p.volatile == volatileOff {
+	if p.volatile == config.VolatileOff {
 		doc, err := ex.Extract(in)
 		return doc, nil, err
 	}
@@ -219,7 +213,7 @@ func (p policy) noise(ch diff.Change, blocks []extract.Block, stats []store.Bloc
 		return "only white space or typographic variants changed"
 	case p.ignoreNumbers && ch.OnlyNumbers():
 		return "only numbers changed (ignore_numbers)"
-	case p.volatile == volatileIgnore && confinedToVolatile(ch, blocks, stats):
+	case p.volatile == config.VolatileIgnore && confinedToVolatile(ch, blocks, stats):
 		return "only volatile blocks changed (volatile: ignore)"
 	}
 	return ""
