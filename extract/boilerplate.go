@@ -313,6 +313,11 @@ func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) (*html.Node, stri
 	case atom.Html, atom.Body, atom.Main, atom.Article:
 		return nil, ""
 	}
+	if isHidden(n) {
+		// Not shown to the reader: a copy for machines (see declared.go),
+		// a collapsed menu, a template.
+		return n, "hidden"
+	}
 	if s.protected() {
 		return nil, ""
 	}
