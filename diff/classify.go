@@ -34,7 +34,8 @@ const (
 	// page does not admit to.
 	ClassSilentEdit Class = "silent-edit"
 	// ClassMetadataOnly: the words of the headline and of the body are as
-	// before; only the byline, the dates or white space changed.
+	// before; only the byline, the dates, the page title, the structured
+	// copy of the article or white space changed.
 	ClassMetadataOnly Class = "metadata-only"
 )
 
@@ -58,7 +59,7 @@ func (c Class) Describe() string {
 	case ClassSilentEdit:
 		return "silent edit: the body changed and no date moved"
 	case ClassMetadataOnly:
-		return "metadata only: the byline, dates or spacing changed; headline and body as before"
+		return "metadata only: the byline, dates, page title, structured data or spacing changed; headline and body as before"
 	}
 	return string(c)
 }
@@ -94,11 +95,12 @@ const (
 //  5. [ClassAppendOnly]: the body changed only by paragraphs added before
 //     its first or after its last kept paragraph.
 //  6. [ClassSilentEdit]: the body changed.
-//  7. [ClassMetadataOnly]: anything else: the byline, the dates or white
-//     space changed.
+//  7. [ClassMetadataOnly]: anything else: the byline, the dates, the
+//     page title, the structured copy or white space changed.
 //
 // The header is as Compare sees it: the lines before the first blank line
-// that start with "# ", "By: ", "Published: " or "Updated: "; every other
+// that start with "# ", "Page title: ", "By: ", "Published: ", "Updated: "
+// or "Structured data: "; every other
 // non-blank line is a body paragraph. A text without a header has no dates
 // that could move, so its body changes are silent edits, append-only,
 // major rewrites or corrections. A header line that appears or disappears

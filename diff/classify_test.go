@@ -80,6 +80,10 @@ Officials hope passengers can ride by 2028.
 		{"published and updated moved", story, replace(t, story, "Published: 2024-03-07", "Published: 2024-03-06", updated, bumped), ClassMetadataOnly},
 		{"updated appears", replace(t, story, updated+"\n", ""), story, ClassMetadataOnly},
 		{"byline disappears", story, replace(t, story, "By: Jane Smith\n", ""), ClassMetadataOnly},
+		{"page title appears", story, replace(t, story, "city centre\n", "city centre\nPage title: Tram line approved: what changes for you\n"), ClassMetadataOnly},
+		{"structured copy edited alone", replace(t, story, updated+"\n", updated+"\nStructured data: Work starts in May.\n"),
+			replace(t, story, updated+"\n", updated+"\nStructured data: Work starts in June.\n"), ClassMetadataOnly},
+		{"structured copy differs in a sentence", story, replace(t, story, updated+"\n", updated+"\nStructured data: Construction is expected to begin next spring.\n"), ClassMetadataOnly},
 
 		// White space only.
 		{"blank line added", story, replace(t, story, "\n\nThe first trams", "\n\n\nThe first trams"), ClassMetadataOnly},

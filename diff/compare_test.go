@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -487,5 +488,30 @@ func checkChange(t *testing.T, old, new string, c Change) {
 		if got != new {
 			t.Fatalf("applying Unified(context %d) gives %q, want %q\n%s", context, got, new, u)
 		}
+	}
+}
+
+// TestCompareStructuredLines: the "Structured data: " header lines, which
+// may repeat, pair by their words like body lines, not by position: the
+// edited sentence pairs with its old self, and a sentence that is new
+// stands alone.
+func TestCompareStructuredLines(t *testing.T) {
+	old := "# Bridge approved\nStructured data: The bridge will cost 40 million euros.\nStructured data: Work starts in spring.\n\nBody.\n"
+	new := "# Bridge approved\nStructured data: Opponents said the money would be better spent on buses.\nStructured data: Work starts in the autumn.\n\nBody.\n"
+	c := Compare(old, new)
+	var got []string
+	for _, l := range c.Lines {
+		if l.Op != Equal {
+			got = append(got, fmt.Sprintf("%s %s (words %t)", l.Op, l.Text, l.Words != nil))
+		}
+	}
+	want := []string{
+		"delete Structured data: The bridge will cost 40 million euros. (words false)",
+		"insert Structured data: Opponents said the money would be better spent on buses. (words false)",
+		"delete Structured data: Work starts in spring. (words true)",
+		"insert Structured data: Work starts in the autumn. (words true)",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("lines (-want +got):\n%s", diff)
 	}
 }

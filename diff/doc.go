@@ -37,8 +37,10 @@
 //     GNU diff does ("\ No newline at end of file").
 //  2. Pairing. Each run of removed and added lines between two kept lines is
 //     searched for removed/added pairs that are edits of one another. Header
-//     fields ("# " headline, "By: ", "Published: ", "Updated: ", before the
-//     first blank line) pair with the same field whatever their content.
+//     fields ("# " headline, "Page title: ", "By: ", "Published: ",
+//     "Updated: ", before the first blank line) pair with the same field
+//     whatever their content; "Structured data: " lines, which may repeat,
+//     pair with each other as body lines do.
 //     Other lines pair when their word-level similarity is at least one half:
 //     candidates are ranked with a cheap bag-of-words Dice coefficient (an
 //     upper bound of the word diff's similarity) and an order-preserving
@@ -89,8 +91,9 @@
 // # Classification
 //
 // [Classify] names the kind of edit a new revision is, from the Change and
-// the two texts, without diffing again. The header (the "# ", "By: ",
-// "Published: " and "Updated: " lines before the first blank line) is told
+// the two texts, without diffing again. The header (the "# ", "Page title: ",
+// "By: ", "Published: ", "Updated: " and "Structured data: " lines before
+// the first blank line) is told
 // apart from the body, and neither white space nor typographic variants
 // ever count as a change; a paragraph that moved is a change of the body.
 // When several classes apply, the first of this list wins, in the order a

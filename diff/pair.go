@@ -27,8 +27,14 @@ const (
 )
 
 // headerFields are the canonical header lines; in the header, a line pairs
-// with the line of the same field whatever their content.
-var headerFields = [...]string{"# ", "By: ", "Published: ", "Updated: "}
+// with the line of the same field whatever their content, except for the
+// lines of the one field that may repeat (listField), which pair like body
+// lines, by their words, and only with each other.
+var headerFields = [...]string{"# ", "Page title: ", "By: ", "Published: ", "Updated: ", listField}
+
+// listField is the header field that may appear on several lines: the
+// sentences of a structured copy of the article that differ from it.
+const listField = "Structured data: "
 
 // fieldKey returns the header field of a line, or "" for a body line.
 func fieldKey(text string, no, headerEnd int) string {
@@ -110,7 +116,7 @@ func pairRun(dmp *diffmatchpatch.DiffMatchPatch, dels, ins []Line, oldHeader, ne
 	for _, m := range matched {
 		d, i := cd[m[0]], ci[m[1]]
 		wd, ok := diffWords(dmp, dels[d.index].Text, ins[i.index].Text)
-		if !ok || (d.key == "" && wd.similarity < minSimilarity) {
+		if !ok || ((d.key == "" || d.key == listField) && wd.similarity < minSimilarity) {
 			continue
 		}
 		pairs = append(pairs, pair{del: d.index, ins: i.index, words: wd})
@@ -119,13 +125,14 @@ func pairRun(dmp *diffmatchpatch.DiffMatchPatch, dels, ins []Line, oldHeader, ne
 }
 
 // score rates a removed and an added line as a pair; 0 means they must not
-// pair. Header lines pair only with the same field, and always do.
+// pair. Header lines pair only with the same field, and always do, but
+// for the lines of listField, which pair as body lines do.
 func score(a, b candidate) float64 {
-	if a.key != "" || b.key != "" {
-		if a.key == b.key {
-			return 2
-		}
+	if a.key != b.key {
 		return 0
+	}
+	if a.key != "" && a.key != listField {
+		return 2
 	}
 	d := dice(a.bag, b.bag)
 	if d < minSimilarity {

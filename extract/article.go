@@ -94,6 +94,9 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace, kno
 	d.Description = pm.description(sr.standfirst, d.Title, d.Paragraphs)
 	d.CanonicalURL = normalizeText(pm.canonicalURL(pageURL))
 	d.Notes = mergeNotes(bodyNotes(d.Paragraphs), sr.notes)
+	d.PageTitle = pm.pageTitleField(d.Title)
+	visible := append([]string{d.Title, d.Description}, d.Paragraphs...)
+	d.Structured = declaredOnly(pm.structured, append(visible, d.Notes...))
 	return d, fp, false
 }
 

@@ -5,14 +5,18 @@ import "strings"
 // Document is what the extractor sees in a page: the article's metadata and
 // its body paragraphs, in reading order, as plain text.
 //
-// Only Title, Byline, Published, Updated and Paragraphs are part of the
-// canonical text (see Canonical), the text that is compared; the other
-// fields are kept with the stored document and shown, but a change in
-// them alone is not a change of the page. Description, CanonicalURL,
-// PublishedText, UpdatedText and Notes are filled in article mode only.
+// Only Title, PageTitle, Byline, Published, Updated, Structured and
+// Paragraphs are part of the canonical text (see Canonical), the text that
+// is compared; the other fields are kept with the stored document and
+// shown, but a change in them alone is not a change of the page.
+// PageTitle, Structured, Description, CanonicalURL, PublishedText,
+// UpdatedText and Notes are filled in article mode only.
 type Document struct {
-	Title  string `json:"title,omitempty"`
-	Byline string `json:"byline,omitempty"`
+	Title string `json:"title,omitempty"`
+	// PageTitle is the page's <title>, without a " - Site" suffix, when
+	// it is not the headline (a search-engine headline); "" when it is.
+	PageTitle string `json:"page_title,omitempty"`
+	Byline    string `json:"byline,omitempty"`
 	// Published and Updated are as normalised by the extractor:
 	// "2014-03-29" when only the day is known, RFC 3339 when a time is. A
 	// time the page gives without a zone is taken as UTC (see
@@ -37,7 +41,13 @@ type Document struct {
 	// Notes are the correction and editor's notes of the article, one
 	// line each: body paragraphs that are notes (they stay in Paragraphs
 	// too) and notes found outside the body, near the article.
-	Notes      []string `json:"notes,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+	// Structured holds the sentences of the article's structured copy
+	// (schema.org itemprop=articleBody, often hidden, or JSON-LD
+	// articleBody) that the visible article does not contain: nothing
+	// when the copy repeats the article, the edited sentence when the
+	// copy alone was edited. At most 20.
+	Structured []string `json:"structured,omitempty"`
 	Paragraphs []string `json:"paragraphs"`
 }
 
@@ -45,9 +55,12 @@ type Document struct {
 // and compared:
 //
 //	# <headline>
+//	Page title: <title>
 //	By: <byline>
 //	Published: <date>
 //	Updated: <date>
+//	Structured data: <sentence>
+//	Structured data: <sentence>
 //
 //	<paragraph>
 //
@@ -67,9 +80,13 @@ func (d Document) Canonical() string {
 		}
 	}
 	field("# ", d.Title)
+	field("Page title: ", d.PageTitle)
 	field("By: ", d.Byline)
 	field("Published: ", d.Published)
 	field("Updated: ", d.Updated)
+	for _, s := range d.Structured {
+		field("Structured data: ", s)
+	}
 	for i, p := range d.Paragraphs {
 		if head || i > 0 {
 			b.WriteByte('\n')

@@ -28,8 +28,12 @@ import (
 func fingerprint(pm pageMeta, root *html.Node) string {
 	h := sha256.New()
 	dt := pm.dates()
-	for _, f := range []string{pm.headline(""), pm.byline(""), dt.published, dt.updated, pm.language("")} {
+	for _, f := range []string{pm.headline(""), pm.byline(""), dt.published, dt.updated, pm.language(""), pm.title} {
 		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	for _, l := range pm.structured {
+		h.Write([]byte(l))
 		h.Write([]byte{0})
 	}
 	var b []byte

@@ -17,23 +17,27 @@ import (
 // JSON-LD, meta tags, headings, <time> elements and short visible lines.
 // It is read from the whole page, before boilerplate is removed.
 type pageMeta struct {
-	ld        linkedData
-	meta      map[string]string // lower-cased name/property/itemprop -> first content
-	title     string            // <title>
-	h1        []string
-	itemHead  string // the text of the first element marked itemprop=headline
-	lang      string // <html lang>
-	relAuthor string
-	timePub   string // <time itemprop=datePublished> or <time pubdate>
-	timeMod   string // <time itemprop=dateModified>
-	canonical string // the href of the first <link rel=canonical>
-	base      string // the href of the first <base>
-	lines     []string
+	ld       linkedData
+	meta     map[string]string // lower-cased name/property/itemprop -> first content
+	title    string            // <title>
+	h1       []string
+	itemHead string // the text of the first element marked itemprop=headline
+	// structured is the article's structured copy, one line per block
+	// (see structuredCopy).
+	structured []string
+	lang       string // <html lang>
+	relAuthor  string
+	timePub    string // <time itemprop=datePublished> or <time pubdate>
+	timeMod    string // <time itemprop=dateModified>
+	canonical  string // the href of the first <link rel=canonical>
+	base       string // the href of the first <base>
+	lines      []string
 }
 
 // linkedData is the article object of the page's JSON-LD.
 type linkedData struct {
 	headline, published, modified, lang, description string
+	body                                             string // articleBody
 	authors                                          []string
 }
 
@@ -43,6 +47,7 @@ const maxLineLen = 160
 func readMeta(root *html.Node) pageMeta {
 	pm := pageMeta{meta: map[string]string{}, title: pageTitle(root), lang: htmlLang(root)}
 	var lds []linkedData
+	var bodyCopy *html.Node
 	var walk func(*html.Node, int)
 	walk = func(n *html.Node, depth int) {
 		if depth > maxDepth || n.Type != html.ElementNode && n.Type != html.DocumentNode {
@@ -96,8 +101,13 @@ func readMeta(root *html.Node) pageMeta {
 				pm.base = strings.TrimSpace(attr(n, "href"))
 			}
 		}
-		if pm.itemHead == "" && n.Type == html.ElementNode && strings.EqualFold(attr(n, "itemprop"), "headline") {
-			pm.itemHead = textOf(n)
+		if ip := attr(n, "itemprop"); ip != "" && n.Type == html.ElementNode {
+			if pm.itemHead == "" && strings.EqualFold(ip, "headline") {
+				pm.itemHead = textOf(n)
+			}
+			if bodyCopy == nil && hasToken(ip, "articlebody") {
+				bodyCopy = n
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, depth+1)
@@ -105,6 +115,7 @@ func readMeta(root *html.Node) pageMeta {
 	}
 	walk(root, 0)
 	pm.ld = pickLinkedData(lds)
+	pm.structured = structuredCopy(bodyCopy, pm.ld)
 	if body := findElement(root, atom.Body); body != nil {
 		for _, p := range paragraphs(body) {
 			if len(p) <= maxLineLen {
@@ -176,6 +187,7 @@ func parseLinkedData(src string) []linkedData {
 				modified:    str(x["dateModified"]),
 				lang:        str(x["inLanguage"]),
 				description: str(x["description"]),
+				body:        str(x["articleBody"]),
 				authors:     names(x["author"], 0),
 			})
 		}
@@ -202,6 +214,9 @@ func pickLinkedData(lds []linkedData) linkedData {
 		}
 		if ld.description == "" {
 			ld.description = x.description
+		}
+		if ld.body == "" {
+			ld.body = x.body
 		}
 		if len(ld.authors) == 0 {
 			ld.authors = x.authors

@@ -24,6 +24,7 @@ import (
 // text (filled in article mode only); Canonical is what is compared.
 type extractJSON struct {
 	Title         string   `json:"title"`
+	PageTitle     string   `json:"page_title"`
 	Byline        string   `json:"byline"`
 	Published     string   `json:"published"`
 	Updated       string   `json:"updated"`
@@ -33,6 +34,7 @@ type extractJSON struct {
 	Description   string   `json:"description"`
 	CanonicalURL  string   `json:"canonical_url"`
 	Notes         []string `json:"notes"`
+	Structured    []string `json:"structured"`
 	Paragraphs    []string `json:"paragraphs"`
 	Canonical     string   `json:"canonical"`
 }
@@ -134,16 +136,19 @@ func runExtract(ctx context.Context, a *app, args []string) int {
 	}
 	if format == "json" {
 		out := extractJSON{
-			Title: doc.Title, Byline: doc.Byline, Published: doc.Published, Updated: doc.Updated, Lang: doc.Lang,
+			Title: doc.Title, PageTitle: doc.PageTitle, Byline: doc.Byline, Published: doc.Published, Updated: doc.Updated, Lang: doc.Lang,
 			PublishedText: doc.PublishedText, UpdatedText: doc.UpdatedText,
 			Description: doc.Description, CanonicalURL: doc.CanonicalURL, Notes: doc.Notes,
-			Paragraphs: doc.Paragraphs, Canonical: doc.Canonical(),
+			Structured: doc.Structured, Paragraphs: doc.Paragraphs, Canonical: doc.Canonical(),
 		}
 		if out.Paragraphs == nil {
 			out.Paragraphs = []string{}
 		}
 		if out.Notes == nil {
 			out.Notes = []string{}
+		}
+		if out.Structured == nil {
+			out.Structured = []string{}
 		}
 		if err := a.writeJSON(out); err != nil {
 			return a.fail(err)
