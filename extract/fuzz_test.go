@@ -144,3 +144,19 @@ func FuzzFoldSpace(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeASCII: the ASCII fast path of normalizeText gives what the
+// general path gives.
+func FuzzNormalizeASCII(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a ", "a  b", "a\tb", "a\n", "a ", "\v\f\r", "x y z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isASCII(s) {
+			return
+		}
+		if got, want := foldSpaceASCII(s), foldSpace(s); got != want {
+			t.Errorf("foldSpaceASCII(%q) = %q, foldSpace gives %q", s, got, want)
+		}
+	})
+}

@@ -25,6 +25,10 @@ var invisible = strings.NewReplacer(
 // characters removed, every run of white space (newlines included) folded
 // into one space, no leading or trailing space, Unicode NFC.
 func normalizeText(s string) string {
+	if isASCII(s) {
+		// Most text nodes: valid, nothing invisible, already NFC.
+		return foldSpaceASCII(s)
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\ufffd")
 	}
@@ -38,6 +42,35 @@ func normalizeText(s string) string {
 	// Composition cannot create white space, but a combining mark at the
 	// very start may compose with nothing; fold once more to be certain.
 	return foldSpace(norm.NFC.String(s))
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiSpace are the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// foldSpaceASCII is foldSpace for an ASCII s.
+func foldSpaceASCII(s string) string {
+	prevSpace := true // a space at the start is not folded
+	for i := 0; i < len(s); i++ {
+		sp := asciiSpace[s[i]]
+		if sp && (prevSpace || s[i] != ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = sp
+	}
+	if prevSpace && s != "" {
+		return s[:len(s)-1] // only a trailing single space
+	}
+	return s
 }
 
 // invisibleChars are the characters invisible removes.
