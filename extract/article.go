@@ -17,20 +17,16 @@ import (
 // extractArticle finds the article in a parsed page. The metadata is read
 // from the whole page first; boilerplate is then removed from the tree,
 // go-trafilatura picks the main content, and the paragraphs it returns are
-// filtered once more (see boilerplate.go).
-//
-// The fingerprint of what go-trafilatura is about to receive is returned
-// too; when it is known (not ""), a page with that fingerprint stops there
-// and same is true.
-func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace, known string) (d Document, fp string, same bool) {
+// filtered once more (see boilerplate.go). It also returns the fingerprint
+// of what go-trafilatura receives (see fingerprint.go); Extractor.probe
+// computes the same one in fewer steps.
+func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) (d Document, fp string) {
 	pm := readMeta(root)
 	// What surrounds the headline (standfirst, correction boxes) is read
 	// before boilerplate removal, which may take it away.
 	sr := readSurroundings(root, pm.headline(""))
 	gone := removeBoilerplate(root, tr)
-	if fp = fingerprint(pm, root); known != "" && fp == known {
-		return Document{}, fp, true
-	}
+	fp = fingerprint(pm, root)
 
 	opts := trafilatura.Options{
 		ExcludeComments: true,
@@ -97,7 +93,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace, kno
 	d.PageTitle = pm.pageTitleField(d.Title)
 	visible := append([]string{d.Title, d.Description}, d.Paragraphs...)
 	d.Structured = declaredOnly(pm.structured, append(visible, d.Notes...))
-	return d, fp, false
+	return d, fp
 }
 
 // withoutTexts drops from ps the paragraphs found in the removed elements.

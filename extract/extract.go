@@ -173,6 +173,14 @@ func (e *Extractor) extract(in Input, tr *trace, known string) (doc Document, fp
 			return Document{}, "", false, err
 		}
 	default:
+		if e.mode == ModeArticle && known != "" {
+			// The fingerprint first, on a tree of its own, without the
+			// Explain walk or the look around the headline: most pages
+			// stop here. A page that goes on is parsed again.
+			if fp, err := e.probe(in.Body); err != nil || fp == known {
+				return Document{}, fp, err == nil, err
+			}
+		}
 		root, err := parseHTML(in.Body)
 		if err != nil {
 			return Document{}, "", false, err
@@ -189,14 +197,28 @@ func (e *Extractor) extract(in Input, tr *trace, known string) (doc Document, fp
 				return Document{}, "", false, err
 			}
 		default:
-			if doc, fp, same = extractArticle(root, in.Body, in.URL, tr, known); same {
-				return Document{}, fp, true, nil
-			}
+			doc, fp = extractArticle(root, in.Body, in.URL, tr)
 		}
 	}
 	doc = normalizeDocument(doc)
 	doc.Paragraphs = e.dropIgnored(doc.Paragraphs)
 	return doc, fp, false, nil
+}
+
+// probe returns the fingerprint of an article-mode page: what
+// extractArticle computes before go-trafilatura, without what only the
+// rest of the extraction needs.
+func (e *Extractor) probe(body []byte) (string, error) {
+	root, err := parseHTML(body)
+	if err != nil {
+		return "", err
+	}
+	if err := removeMatching(root, e.exclude, nil); err != nil {
+		return "", err
+	}
+	pm := readMeta(root)
+	removeBoilerplate(root, nil)
+	return fingerprint(pm, root), nil
 }
 
 // dropIgnored removes the paragraphs matched by an Ignore expression.
