@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -44,6 +45,16 @@ var label = regexp.MustCompile(`(?i)^(?:` +
 var readMore = regexp.MustCompile(`(?i)^(?:read more|read also|also read|more|related|see also|watch|listen|must read|` +
 	`(?:à )?lire (?:aussi|également)|voir aussi|lesen sie (?:auch|mehr)|mehr zum thema|leer más|lee también|` +
 	`leggi anche|leia (?:também|mais)|veja também|читайте также)\s*[:：›»|\-–—]*\s*(.+)$`)
+
+// readMoreFirst are the first letters of readMore's phrases, lower case.
+const readMoreFirst = "ramwlsvàч"
+
+// mayReadMore reports whether t can match readMore, by its first letter: a
+// cheap test run before the expression on every short linked block.
+func mayReadMore(t string) bool {
+	r, _ := utf8.DecodeRuneInString(t)
+	return strings.ContainsRune(readMoreFirst, unicode.ToLower(r))
+}
 
 // readMoreText matches such a box once links are gone; a colon is required.
 var readMoreText = regexp.MustCompile(`(?i)^(?:read more|read also|also read|see also|related|must read|` +
@@ -346,9 +357,11 @@ func boilerTarget(n *html.Node, st func(*html.Node) nodeStats) (*html.Node, stri
 	if s.text > 0 && s.text <= 300 && s.links > 0 {
 		switch tag(n) {
 		case atom.P, atom.Div, atom.Li, atom.Aside, atom.Strong, atom.Section, atom.Span, atom.Em, atom.B:
-			if m := readMore.FindStringSubmatch(textOf(n)); m != nil &&
-				float64(s.link) >= 0.5*float64(utf8.RuneCountInString(m[1])) {
-				return n, `"Read more" teaser link`
+			if t := textOf(n); mayReadMore(t) {
+				if m := readMore.FindStringSubmatch(t); m != nil &&
+					float64(s.link) >= 0.5*float64(utf8.RuneCountInString(m[1])) {
+					return n, `"Read more" teaser link`
+				}
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -115,6 +116,25 @@ func TestNewErrors(t *testing.T) {
 	for _, opts := range []Options{{}, {Mode: ModeText, Exclude: []string{"nav"}}, {Mode: ModeSelector, Select: []string{"main p"}}, {Mode: ModeRaw, Ignore: []string{`^\d+$`}}} {
 		if _, err := New(opts); err != nil {
 			t.Errorf("New(%+v): %v", opts, err)
+		}
+	}
+}
+
+// TestMayReadMore: the first-letter test in front of readMore lets every
+// phrase of it through, in either case.
+func TestMayReadMore(t *testing.T) {
+	for _, p := range []string{"read more", "read also", "also read", "more", "related", "see also", "watch", "listen",
+		"must read", "à lire aussi", "lire également", "voir aussi", "lesen sie auch", "mehr zum thema", "leer más",
+		"lee también", "leggi anche", "leia também", "veja também", "читайте также"} {
+		r := []rune(p)
+		upper := string(unicode.ToUpper(r[0])) + string(r[1:])
+		for _, line := range []string{p + ": A headline", upper + " » A headline"} {
+			if !readMore.MatchString(line) {
+				t.Errorf("readMore does not match %q", line)
+			}
+			if !mayReadMore(line) {
+				t.Errorf("mayReadMore(%q) = false, but readMore matches it", line)
+			}
 		}
 	}
 }
