@@ -42,6 +42,16 @@ type Config struct {
 	// CheckRetention is how long `redline run` keeps check rows; older
 	// ones are pruned every hour. 0 keeps them forever. Default 720h.
 	CheckRetention time.Duration
+	// BaseURL is where redline's web interface is reached (for example
+	// https://redline.example.org); messages link to revisions under it.
+	// Empty: no links.
+	BaseURL string
+	// Notifiers are the channels notifications go through, in file order.
+	Notifiers []Notifier
+	// Tags hold settings for the watches carrying each tag.
+	Tags map[string]Tag
+	// Outbox configures deliveries.
+	Outbox Outbox
 	// Defaults apply to every watch; see Watch.Effective.
 	Defaults Defaults
 	// Watches are the watches declared in the file, in file order, as
@@ -90,6 +100,9 @@ type Defaults struct {
 	// Default false: a watch is one page a person asked for, as in a
 	// browser.
 	Robots bool
+	// Notify are the routes of watches that declare none and carry no tag
+	// that does (see Config.Routes).
+	Notify []Route
 }
 
 // Keep says which revisions of a watch `redline run` keeps, besides the
@@ -135,6 +148,9 @@ type Watch struct {
 	Keep *Keep
 	// Robots: obey the site's robots.txt; nil means the default.
 	Robots *bool
+	// Notify are the watch's routes; nil means its tags' or the
+	// defaults' (see Config.Routes), an empty list none at all.
+	Notify []Route
 	Pos    Position // where the watch is declared
 }
 
@@ -145,6 +161,7 @@ func Default() *Config {
 	return &Config{
 		Listen:         "127.0.0.1:8080",
 		CheckRetention: 720 * time.Hour,
+		Outbox:         Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour},
 		Defaults: Defaults{
 			Mode:         ModeArticle,
 			Timeout:      30 * time.Second,

@@ -48,6 +48,7 @@ type sources struct {
 	defaults defaultsSrc
 	watches  []watchSrc // parallel to Config.Watches
 	listen   src
+	baseURL  src
 	hosts    []hostSrc // parallel to Config.Hosts
 	checks   src       // retention.checks
 }
@@ -104,8 +105,19 @@ func (d *decoder) decode(data []byte, cfg *Config) *sources {
 	if root == nil {
 		return s
 	}
-	d.fields(root, "", []string{"db", "listen", "hosts", "retention", "defaults", "watches"}, func(key string, v *yaml.Node) {
+	d.fields(root, "", []string{"db", "listen", "base_url", "hosts", "retention", "notifiers", "tags", "outbox", "defaults", "watches"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "base_url":
+			var u string
+			if u, s.baseURL = d.str(v, "", key); s.baseURL.st == good {
+				cfg.BaseURL = strings.TrimRight(u, "/")
+			}
+		case "notifiers":
+			d.notifiers(v, cfg)
+		case "tags":
+			d.tags(v, cfg)
+		case "outbox":
+			d.outbox(v, cfg)
 		case "retention":
 			d.fields(v, "retention", []string{"checks"}, func(key string, v *yaml.Node) {
 				if dur, ok := d.duration(v, "retention", key, &s.checks); ok {
@@ -446,8 +458,10 @@ func (d *decoder) defaults(n *yaml.Node, def *Defaults) defaultsSrc {
 	const ctx = "defaults"
 	var s defaultsSrc
 	d.fields(n, ctx, []string{"mode", "timeout", "max_body", "user_agent", "ignore", "exclude", "confirm_delay", "volatile", "ignore_numbers",
-		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after", "keep", "robots"}, func(key string, v *yaml.Node) {
+		"schedule", "adaptive", "host_concurrency", "host_delay", "failing_after", "keep", "robots", "notify"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "notify":
+			def.Notify = d.routes(v, ctx)
 		case "robots":
 			if b, ok := d.boolean(v, ctx, key); ok {
 				def.Robots = b
@@ -567,8 +581,10 @@ func (d *decoder) watch(n *yaml.Node, i int) (Watch, watchSrc) {
 		}
 	}
 	ctx := ws.label
-	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule", "keep", "robots"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"url", "name", "tags", "mode", "select", "exclude", "ignore", "confirm", "volatile", "ignore_numbers", "schedule", "keep", "robots", "notify"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "notify":
+			w.Notify = d.routes(v, ctx)
 		case "robots":
 			if b, ok := d.boolean(v, ctx, key); ok {
 				w.Robots = &b

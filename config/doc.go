@@ -52,6 +52,34 @@
 //     rule that matches a host applies.
 //   - retention: {checks: D}: `redline run` deletes check rows older than
 //     the Go duration D every hour; 0 keeps them forever. Default 720h.
+//   - base_url: where redline's web interface is reached; notifications
+//     link to revisions under it. Default none (no links).
+//   - notifiers: a mapping of names (letters, digits, '-', '_'; at most
+//     64) to channels: {type: webhook, url, secret, headers, timeout},
+//     {type: shoutrrr, url, template, timeout}, {type: email, url:
+//     smtp://…, from, to (one or a list), template, timeout}, {type:
+//     command, command: [program, args…], timeout}. A missing url, from,
+//     to or command, an unknown type or a malformed webhook URL is an
+//     error at the notifier; the notify package checks the rest when
+//     redline starts.
+//   - tags: a mapping of tag names to {notify: routes}: the routes of the
+//     watches carrying the tag that declare none.
+//   - outbox: {max_attempts: N, max_age: D}: a delivery that failed N
+//     times (default 10), or for longer than D (default 72h), is given up
+//     (dead; `redline outbox retry` revives it).
+//
+// Routes (the notify key of defaults, tags and watches) are a list whose
+// elements are a notifier name, or a mapping {to: name, on: [...],
+// min_words: N, contains: [...], not_contains: [...], quiet_hours:
+// "22:00-07:00 Europe/Paris"}. on lists new, body, headline, metadata,
+// errors or revision classes (silent-edit, correction, …); default body,
+// headline, metadata and errors. contains and not_contains look at the
+// added text only, case insensitively. A watch's own routes win over its
+// tags', which win over the defaults'; notify: [] sends nothing.
+//
+// Values may use ${NAME} for an environment variable; when NAME is not set
+// but NAME_FILE is, the value is that file's content (less one final
+// newline), as Docker and Kubernetes hand out secrets.
 //   - defaults: settings shared by every watch (below).
 //   - watches: the list of pages to monitor (below). The file is the source
 //     of truth for the watches it declares.

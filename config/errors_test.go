@@ -18,8 +18,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{
 			name: "unknown top-level key",
-			yaml: "db: x.db\nnotifiers:\n  - webhook\n",
-			want: []string{`redline.yaml:2:1: unknown field "notifiers"`},
+			yaml: "db: x.db\nnotifier:\n  - webhook\n",
+			want: []string{`redline.yaml:2:1: unknown field "notifier"`},
 		},
 		{
 			name: "unknown watch key",

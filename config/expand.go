@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -21,7 +22,9 @@ func (d *decoder) expand(n *yaml.Node, ctx, key string) (string, bool) {
 // expandVars replaces each ${NAME} in s with the value lookup gives NAME,
 // and each $$ with a single $. Any other $ is kept as is, so regular
 // expressions such as "^Advertisement$" need no escaping. Values are
-// inserted literally, not expanded again. NAME is a letter or underscore
+// inserted literally, not expanded again. When NAME is not set but
+// NAME_FILE is, the value is the content of that file, less one final
+// newline (how Docker and Kubernetes hand out secrets). NAME is a letter or underscore
 // followed by letters, digits and underscores. It returns one message per
 // problem: an unset variable, a bad name, a "${" never closed.
 func expandVars(s string, lookup func(string) (string, bool)) (string, []string) {
@@ -54,6 +57,17 @@ func expandVars(s string, lookup func(string) (string, bool)) (string, []string)
 			}
 			v, ok := lookup(name)
 			if !ok {
+				// The _FILE twin (Docker and Kubernetes secrets): the value
+				// is the content of the file it names.
+				if f, fok := lookup(name + "_FILE"); fok {
+					data, err := os.ReadFile(f)
+					if err != nil {
+						problems = append(problems, fmt.Sprintf("environment variable %q is not set, and %s_FILE names a file that cannot be read: %v", name, name, err))
+						continue
+					}
+					b.WriteString(strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r"))
+					continue
+				}
 				msg := fmt.Sprintf("environment variable %q is not set", name)
 				if !slices.Contains(problems, msg) {
 					problems = append(problems, msg)

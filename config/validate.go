@@ -70,6 +70,12 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 	if s.checks.st == good && cfg.CheckRetention < 0 {
 		d.errorAt(s.checks.pos, "retention", "checks", "must not be negative, got %s (0 keeps checks forever)", cfg.CheckRetention)
 	}
+	if s.baseURL.st == good && cfg.BaseURL != "" {
+		if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			d.errorAt(s.baseURL.pos, "", "base_url", "%q is not an absolute http(s) URL", cfg.BaseURL)
+		}
+	}
+	d.checkRoutes(cfg)
 	if s.listen.st == good {
 		if problem := checkListen(cfg.Listen); problem != "" {
 			d.errorAt(s.listen.pos, "", "listen", "%s", problem)
