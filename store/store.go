@@ -205,6 +205,109 @@ type CheckResult struct {
 	// monitor uses to skip the extraction of an unchanged page; valid
 	// UTF-8, at most 4096 bytes; "" clears it); nil keeps it.
 	Shortcut *string
+
+	// Notify lists the deliveries this check asks for should what they
+	// name happen (see Notification): RecordCheck writes, in the same
+	// transaction as the rest, one pending outbox row for each whose On
+	// names what the check recorded, and ignores the others.
+	Notify []Notification
+}
+
+// What a Notification is for (Notification.On, OutboxItem.Kind): a
+// revision of outcome OutcomeNew or OutcomeChanged, or a health event
+// (EventFailing, EventRecovered).
+const (
+	NotifyNew     = "new"
+	NotifyChanged = "changed"
+)
+
+// Notification is a delivery a check asks for, through one notifier,
+// should what On names happen in this check: NotifyNew or NotifyChanged
+// when it records a revision of that outcome, EventFailing or
+// EventRecovered when it records that health event.
+type Notification struct {
+	// Notifier is the name of the notifier (in the config) that delivers
+	// it: 1 to 64 characters, ASCII letters, digits, '-' and '_'.
+	Notifier string
+	// On is NotifyNew, NotifyChanged, EventFailing or EventRecovered.
+	On string
+	// Payload is the message's content as the monitor built it: a JSON
+	// object, stored as given (as equivalent JSON: white space and key
+	// order may differ). The dispatcher adds what only the store knows
+	// (the revision's sequence number, the delivery key).
+	Payload json.RawMessage
+	// NotBefore, when not zero, holds the delivery back until then
+	// (quiet hours, digest windows); zero means at once (the check's
+	// StartedAt).
+	NotBefore time.Time
+}
+
+// States of an OutboxItem.
+const (
+	OutboxPending = "pending" // waiting for its next attempt, or being attempted under a lease
+	OutboxSent    = "sent"    // delivered: the receiver accepted it
+	OutboxDead    = "dead"    // given up after too many attempts or too long; RetryOutbox revives it
+)
+
+// OutboxItem is one delivery of one message through one notifier: a row of
+// the transactional outbox.
+type OutboxItem struct {
+	// ID is unique and never reused. Items of one watch written later have
+	// higher IDs; across watches, concurrent checks may commit out of ID
+	// order (as with Event.ID).
+	ID       int64
+	WatchID  int64
+	Notifier string
+	Kind     string // NotifyNew, NotifyChanged, EventFailing or EventRecovered
+	// RevisionSeq is the revision the message is about (NotifyNew,
+	// NotifyChanged), 0 for an event.
+	RevisionSeq int
+	// EventID is the health event the message is about (EventFailing,
+	// EventRecovered), 0 for a revision.
+	EventID int64
+	// Key is the delivery's idempotency key, unique in the store and the
+	// same on every attempt: "<watch id>-<kind>-<revision seq or event
+	// id>-<notifier>", e.g. "12-changed-5-team-chat".
+	Key       string
+	Payload   json.RawMessage
+	State     string    // OutboxPending, OutboxSent or OutboxDead
+	Attempts  int       // delivery attempts finished so far
+	CreatedAt time.Time // StartedAt of the check that wrote it
+	// NextAttemptAt is when a pending item is next due (its NotBefore, or
+	// the check's StartedAt, at first).
+	NextAttemptAt time.Time
+	SentAt        time.Time // when it was delivered; zero unless sent
+	LastError     string    // the last failed attempt's error, "" after success or before any attempt
+	LastStatus    int       // the receiver's status code at the last attempt (HTTP status or the like), 0 when none
+	// The lease, as ClaimOutbox set it; read-only views, like a watch's.
+	LeaseOwner     string
+	LeaseExpiresAt time.Time
+}
+
+// Delivery is the result of one attempt at an OutboxItem, handed to
+// FinishDelivery.
+type Delivery struct {
+	// State is the item's new state: OutboxSent (delivered), OutboxPending
+	// (failed; try again at NextAttemptAt) or OutboxDead (failed; give
+	// up).
+	State string
+	// At is when the attempt ended (SentAt for OutboxSent).
+	At time.Time
+	// NextAttemptAt is required for OutboxPending and ignored otherwise.
+	NextAttemptAt time.Time
+	// Status is the receiver's status code, 0 when there was no answer.
+	Status int
+	// Error says why the attempt failed (required unless State is
+	// OutboxSent; at most 2048 bytes are kept).
+	Error string
+}
+
+// OutboxFilter selects items for ListOutbox. The zero value selects all.
+type OutboxFilter struct {
+	State       string // only items in this state ("" for any)
+	WatchID     int64  // only items of this watch (0 for any)
+	RevisionSeq int    // with WatchID, only items about this revision (0 for any)
+	Limit       int    // at most this many, newest first (<= 0: all)
 }
 
 // Kinds of Event.
@@ -291,9 +394,9 @@ type Store interface {
 	// to one another watch has is refused with ErrExists.
 	UpdateWatch(ctx context.Context, w Watch) error
 
-	// DeleteWatch removes a watch with all its revisions, checks and events,
-	// leased or not (its owner's RenewLease and ReleaseLease then fail with
-	// ErrNotFound).
+	// DeleteWatch removes a watch with all its revisions, checks, events
+	// and outbox items, leased or not (its owner's RenewLease and
+	// ReleaseLease then fail with ErrNotFound).
 	DeleteWatch(ctx context.Context, id int64) error
 
 	// Watch returns one watch by ID.
@@ -463,6 +566,58 @@ type Store interface {
 	// (NextCheckAt zero or not after now), leased ones included: the
 	// backlog of checks.
 	CountDue(ctx context.Context, now time.Time) (int, error)
+
+	// Outbox. A check that records a revision or a health event writes its
+	// deliveries (CheckResult.Notify) in the same transaction; a
+	// dispatcher claims due ones under a lease, as the daemon claims
+	// watches, attempts them and reports each attempt with
+	// FinishDelivery. Deleting a watch deletes its items.
+
+	// ClaimOutbox atomically claims for owner up to limit pending items due
+	// at now (NextAttemptAt not after now) and not leased (no lease, or
+	// one that ended at or before now), in order of NextAttemptAt then
+	// ID, and returns them whole with LeaseOwner owner and LeaseExpiresAt
+	// now+lease. Concurrent calls, from this process or from others
+	// sharing the database, never claim one item twice while its lease
+	// runs. An empty owner, a zero now, a limit below 1 or a lease that is
+	// not positive are refused.
+	ClaimOutbox(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error)
+
+	// FinishDelivery records one attempt at item id by owner: Attempts goes
+	// up by one, State, LastStatus and LastError (cleared on success) take
+	// d's values, SentAt is d.At when sent, NextAttemptAt is
+	// d.NextAttemptAt when pending, and the lease ends. When owner does not
+	// hold the item's lease (it ended and another owner claimed it, or it
+	// was finished already) nothing changes and the error wraps
+	// ErrLeaseLost; an item that does not exist is ErrNotFound. A malformed
+	// d (unknown state, a pending one without NextAttemptAt, a failure
+	// without Error) is refused.
+	FinishDelivery(ctx context.Context, id int64, owner string, d Delivery) error
+
+	// ListOutbox returns the items matching f, newest (highest ID) first.
+	ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxItem, error)
+
+	// RetryOutbox makes item id pending again, due at now, with Attempts
+	// reset to 0 (LastError and LastStatus are kept until the next
+	// attempt), whatever its state: a dead item is revived, a sent one is
+	// delivered again (with the same Key, so a receiver that deduplicates
+	// sees one delivery). A lease on the item is left alone: its owner's
+	// FinishDelivery still applies. ErrNotFound when there is no such item.
+	RetryOutbox(ctx context.Context, id int64, now time.Time) error
+
+	// RetryDead makes every dead item pending again, due at now, with
+	// Attempts reset to 0, and returns how many.
+	RetryDead(ctx context.Context, now time.Time) (int64, error)
+
+	// NextOutboxDue returns the earliest time at which a pending item
+	// becomes claimable (its NextAttemptAt, or its lease's end when later
+	// and the lease still runs at now), for the dispatcher to sleep until;
+	// ok is false when no item is pending.
+	NextOutboxDue(ctx context.Context, now time.Time) (next time.Time, ok bool, err error)
+
+	// CountOutbox returns the number of items in each state (every state
+	// present as a key, 0 when none), for metrics.
+	CountOutbox(ctx context.Context) (map[string]int64, error)
 
 	// CountWatches counts the watches by health (paused; failing: unpaused
 	// with at least failingAfter consecutive failed checks; ok: the other

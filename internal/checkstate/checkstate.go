@@ -24,7 +24,9 @@ const MaxShortcut = 4096
 //     is zero or r.WatchID, and its Document is empty or valid JSON;
 //   - the Selector and Hash of every BlockStat are valid UTF-8 (the stats
 //     are stored as JSON, which cannot carry other bytes as given);
-//   - FailingAfter is not negative (0 tracks no health).
+//   - FailingAfter is not negative (0 tracks no health);
+//   - every Notify entry passes ValidateNotification, and no two name the
+//     same Notifier and On (they would be one delivery under one key).
 func Validate(r store.CheckResult) error {
 	switch r.Outcome {
 	case store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
@@ -57,6 +59,9 @@ func Validate(r store.CheckResult) error {
 	}
 	if sc := r.Shortcut; sc != nil && (!utf8.ValidString(*sc) || len(*sc) > MaxShortcut) {
 		return fmt.Errorf("shortcut is not valid UTF-8 or longer than %d bytes", MaxShortcut)
+	}
+	if err := validateNotify(r.Notify); err != nil {
+		return err
 	}
 	wantRevision := r.Outcome == store.OutcomeNew || r.Outcome == store.OutcomeChanged
 	switch {

@@ -23,7 +23,16 @@
 // that rule lives in each engine's SQL, held together by the storetest
 // suite.
 //
-// Every engine calls Validate before it opens a transaction and Next and
-// HealthEvent inside it, so the engines cannot drift apart on these rules; the storetest suite
+// For the outbox: which notifications a CheckResult may carry
+// (ValidateNotification, through Validate), which of them a check writes
+// and how (Outbox: the On must name the revision's outcome or the health
+// event recorded; due at NotBefore or the check's start; the key
+// OutboxKey), and the arguments of the outbox methods (ValidateDelivery,
+// DeliveryError's UTF-8-safe cut to 2048 bytes, ValidateOutboxFilter,
+// ValidateRetry; ClaimOutbox shares ValidateClaim and LeaseEnd with
+// ClaimDue, and CompareOutbox is its order).
+//
+// Every engine calls Validate before it opens a transaction and Next,
+// HealthEvent and Outbox inside it, so the engines cannot drift apart on these rules; the storetest suite
 // checks the result through each engine. checkstate does no I/O.
 package checkstate

@@ -24,7 +24,13 @@
 // serves ClaimDue's order, NextDue and CountDue.
 //
 // RecordCheck records the health event, if any, under the watch row's
-// lock, so each transition is recorded once across processes.
+// lock, so each transition is recorded once across processes, and the
+// outbox items the check asks for in the same transaction. ClaimOutbox
+// selects the due items FOR UPDATE SKIP LOCKED and leases them, as
+// ClaimDue does watches; FinishDelivery is one UPDATE matching only while
+// the owner holds the lease. Payloads are text, not jsonb (as the block
+// stats): kept byte for byte and any JSON string accepted, \u0000
+// included.
 // PruneChecks is one DELETE: PostgreSQL locks only the rows it deletes,
 // which nothing else writes, so checks are recorded meanwhile.
 // PruneRevisions reads a watch's revisions and deletes those to go in one

@@ -13,14 +13,15 @@ import (
 
 const eventColumns = `id, watch_id, kind, at, error, consecutive_errors`
 
-// insertEvent stores ev (whose ID is ignored) inside tx.
-func insertEvent(ctx context.Context, tx pgx.Tx, ev store.Event) error {
-	_, err := tx.Exec(ctx, `INSERT INTO events (watch_id, kind, at, error, consecutive_errors)
-		VALUES ($1, $2, $3, $4, $5)`, ev.WatchID, ev.Kind, ev.At, ev.Error, ev.ConsecutiveErrors)
+// insertEvent stores ev (whose ID is ignored) inside tx and returns its ID.
+func insertEvent(ctx context.Context, tx pgx.Tx, ev store.Event) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO events (watch_id, kind, at, error, consecutive_errors)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, ev.WatchID, ev.Kind, ev.At, ev.Error, ev.ConsecutiveErrors).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("insert %s event: %w", ev.Kind, err)
+		return 0, fmt.Errorf("insert %s event: %w", ev.Kind, err)
 	}
-	return nil
+	return id, nil
 }
 
 // scanEvents reads the rows of a query of eventColumns.

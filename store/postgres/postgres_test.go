@@ -224,6 +224,15 @@ func TestColumnTypes(t *testing.T) {
 		"events.watch_id":           "bigint",
 		"events.at":                 "timestamp with time zone",
 		"events.consecutive_errors": "integer",
+		"outbox.id":                 "bigint",
+		"outbox.watch_id":           "bigint",
+		"outbox.revision_seq":       "integer",
+		"outbox.event_id":           "bigint",
+		"outbox.payload":            "text",
+		"outbox.created_at":         "timestamp with time zone",
+		"outbox.next_attempt_at":    "timestamp with time zone",
+		"outbox.sent_at":            "timestamp with time zone",
+		"outbox.lease_expires_at":   "timestamp with time zone",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
@@ -360,12 +369,18 @@ func upgradedHistory(t *testing.T, s *Store, id int64) {
 	t.Helper()
 	ctx := t.Context()
 	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: id, StartedAt: time.Unix(2, 0), Outcome: store.OutcomeError,
-		Error: "HTTP 500", FailingAfter: 1})
+		Error: "HTTP 500", FailingAfter: 1,
+		Notify: []store.Notification{{Notifier: "pager", On: store.EventFailing, Payload: []byte(`{}`)}}})
 	if err != nil || c.Event != store.EventFailing {
 		t.Fatalf("RecordCheck(error) on the migrated schema = %+v, %v; want a failing event", c, err)
 	}
-	if evs, err := s.Events(ctx, id, 0); err != nil || len(evs) != 1 {
-		t.Errorf("Events on the migrated schema = %+v, %v; want 1", evs, err)
+	evs, err := s.Events(ctx, id, 0)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("Events on the migrated schema = %+v, %v; want 1", evs, err)
+	}
+	want := fmt.Sprintf("%d-failing-%d-pager", id, evs[0].ID)
+	if items, err := s.ListOutbox(ctx, store.OutboxFilter{}); err != nil || len(items) != 1 || items[0].Key != want {
+		t.Errorf("ListOutbox on the migrated schema = %+v, %v; want one item keyed %s", items, err, want)
 	}
 	if n, err := s.PruneRevisions(ctx, id, store.Keep{Count: 1}); err != nil || n != 0 {
 		t.Errorf("PruneRevisions on the migrated schema = %d, %v; want 0", n, err)

@@ -14,7 +14,9 @@ import (
 // RecordCheck implements store.Store. The transaction runs on the single
 // writer connection and begins IMMEDIATE, so concurrent calls are
 // serialised and each reads the revision and error counts the previous one
-// wrote: each health transition is recorded once.
+// wrote: each health transition is recorded once. The outbox items the
+// check asks for (checkstate.Outbox) are written in the same transaction,
+// after the revision and the event they are about.
 func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Check, error) {
 	r, textGz, err := checkstate.Prepare(r)
 	if err != nil {
@@ -81,7 +83,12 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 
 	ev, ok := checkstate.HealthEvent(prev, r)
 	if ok {
-		if err := insertEvent(ctx, tx, ev); err != nil {
+		if ev.ID, err = insertEvent(ctx, tx, ev); err != nil {
+			return store.Check{}, err
+		}
+	}
+	for _, it := range checkstate.Outbox(r, seq, ev) {
+		if err := insertOutbox(ctx, tx, it); err != nil {
 			return store.Check{}, err
 		}
 	}

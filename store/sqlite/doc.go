@@ -27,6 +27,16 @@
 // writer. Event IDs come from AUTOINCREMENT, so they are never reused, even
 // when the newest events went with their watch.
 //
+// The outbox (table outbox) is written by RecordCheck in the same
+// transaction, one row per delivery the check asks for; item IDs come from
+// AUTOINCREMENT too. ClaimOutbox reads the due items and leases them in one
+// transaction on the writer, as ClaimDue does watches, so no item is
+// claimed twice; FinishDelivery, RetryOutbox and RetryDead are single
+// UPDATEs, FinishDelivery's matching only while the owner holds the lease.
+// An index on (state, next_attempt_at) serves ClaimOutbox, NextOutboxDue,
+// RetryDead and CountOutbox; one on (watch_id, revision_seq) serves
+// ListOutbox by watch and the cascade of DeleteWatch.
+//
 // PruneChecks deletes in batches of 10,000 checks, each its own short
 // transaction on the writer, so checks recorded meanwhile wait for one
 // batch at most, not for the whole deletion: the read pool finds each

@@ -12,14 +12,15 @@ import (
 
 const eventColumns = `id, watch_id, kind, at, error, consecutive_errors`
 
-// insertEvent stores ev (whose ID is ignored) inside tx.
-func insertEvent(ctx context.Context, tx *sql.Tx, ev store.Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO events (watch_id, kind, at, error, consecutive_errors)
-		VALUES (?, ?, ?, ?, ?)`, ev.WatchID, ev.Kind, ev.At.UnixMicro(), ev.Error, ev.ConsecutiveErrors)
+// insertEvent stores ev (whose ID is ignored) inside tx and returns its ID.
+func insertEvent(ctx context.Context, tx *sql.Tx, ev store.Event) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO events (watch_id, kind, at, error, consecutive_errors)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, ev.WatchID, ev.Kind, ev.At.UnixMicro(), ev.Error, ev.ConsecutiveErrors).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("insert %s event: %w", ev.Kind, err)
+		return 0, fmt.Errorf("insert %s event: %w", ev.Kind, err)
 	}
-	return nil
+	return id, nil
 }
 
 // scanEvents reads the rows of a query of eventColumns.

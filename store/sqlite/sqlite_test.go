@@ -411,12 +411,18 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		t.Errorf("Blocks after a check on the migrated database = %+v, %v; want %+v", got.State.Blocks, err, blocks)
 	}
 	c, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(2, 0), Outcome: store.OutcomeError,
-		Error: "HTTP 500", FailingAfter: 1})
+		Error: "HTTP 500", FailingAfter: 1,
+		Notify: []store.Notification{{Notifier: "pager", On: store.EventFailing, Payload: []byte(`{}`)}}})
 	if err != nil || c.Event != store.EventFailing {
 		t.Fatalf("RecordCheck(error) on the migrated database = %+v, %v; want a failing event", c, err)
 	}
-	if evs, err := s.Events(ctx, w.ID, 0); err != nil || len(evs) != 1 {
-		t.Errorf("Events on the migrated database = %+v, %v; want 1", evs, err)
+	evs, err := s.Events(ctx, w.ID, 0)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("Events on the migrated database = %+v, %v; want 1", evs, err)
+	}
+	want := strconv.FormatInt(w.ID, 10) + "-failing-" + strconv.FormatInt(evs[0].ID, 10) + "-pager"
+	if items, err := s.ListOutbox(ctx, store.OutboxFilter{}); err != nil || len(items) != 1 || items[0].Key != want {
+		t.Errorf("ListOutbox on the migrated database = %+v, %v; want one item keyed %s", items, err, want)
 	}
 	// revision_count is 3, but no revision rows: nothing to prune.
 	if n, err := s.PruneRevisions(ctx, w.ID, store.Keep{Count: 1}); err != nil || n != 0 {

@@ -4,7 +4,9 @@
 // atomicity and sequence numbers, exact text round trips, ordering, UTC
 // times, safety under concurrent use, scheduling: which watches are due,
 // claim order, leases taken over and lost, concurrent claims; health events
-// and their order; retention: pruning checks and revisions).
+// and their order; retention: pruning checks and revisions; the outbox:
+// which deliveries a check writes, refused notifications, keys, claims,
+// leases, attempts and retries, concurrent claims).
 //
 // An engine's test calls Run with a function that opens a fresh, empty
 // store; its benchmark calls BenchmarkRecordCheck the same way. RunShared

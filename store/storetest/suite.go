@@ -60,6 +60,23 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PruneChecks", testPruneChecks},
 		{"PruneRevisions", testPruneRevisions},
 		{"PruneRevisionsEdges", testPruneRevisionsEdges},
+		{"OutboxRecordCheck", testOutboxRecordCheck},
+		{"OutboxInvalid", testOutboxInvalid},
+		{"OutboxPayload", testOutboxPayload},
+		{"OutboxKey", testOutboxKey},
+		{"OutboxNotBefore", testOutboxNotBefore},
+		{"OutboxClaimOrder", testOutboxClaimOrder},
+		{"OutboxLeases", testOutboxLeases},
+		{"FinishDelivery", testFinishDelivery},
+		{"FinishDeliveryError", testFinishDeliveryError},
+		{"FinishDeliveryInvalid", testFinishDeliveryInvalid},
+		{"ListOutbox", testListOutbox},
+		{"RetryOutbox", testRetryOutbox},
+		{"RetryDead", testRetryDead},
+		{"CountOutbox", testCountOutbox},
+		{"OutboxDeleteWatch", testOutboxDeleteWatch},
+		{"OutboxTimesUTC", testOutboxTimesUTC},
+		{"ConcurrentClaimOutbox", testConcurrentClaimOutbox},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,8 +93,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 }
 
 // RunShared runs the tests that need several stores on one database, as
-// several redline processes sharing it have (concurrent claims, leases
-// taken over across stores, health transitions recorded once). open(t, n) must return n stores on one new,
+// several redline processes sharing it have (concurrent claims of watches
+// and outbox items, leases taken over across stores, health transitions
+// recorded once). open(t, n) must return n stores on one new,
 // empty database (n is at least 2); RunShared closes them when the subtest
 // ends.
 func RunShared(t *testing.T, open func(t *testing.T, n int) []store.Store) {
@@ -89,6 +107,8 @@ func RunShared(t *testing.T, open func(t *testing.T, n int) []store.Store) {
 		{"ConcurrentClaimDue", 3, testSharedConcurrentClaimDue},
 		{"LeaseTakeover", 2, testSharedLeaseTakeover},
 		{"HealthEvents", 2, testSharedHealthEvents},
+		{"ConcurrentClaimOutbox", 3, testSharedConcurrentClaimOutbox},
+		{"OutboxLease", 2, testSharedOutboxLease},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
