@@ -1,0 +1,443 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redlinehq/redline/store"
+)
+
+// OutboxStore is the part of the store the dispatcher needs: the outbox's
+// claims under a lease (see store.Store).
+type OutboxStore interface {
+	ClaimOutbox(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]store.OutboxItem, error)
+	FinishDelivery(ctx context.Context, id int64, owner string, d store.Delivery) error
+	NextOutboxDue(ctx context.Context, now time.Time) (next time.Time, ok bool, err error)
+}
+
+// Defaults of DispatcherOptions.
+const (
+	defaultWorkers     = 4
+	defaultLease       = 2 * time.Minute
+	defaultMaxAttempts = 10
+	defaultMaxAge      = 72 * time.Hour
+	defaultMinBackoff  = 30 * time.Second
+	defaultMaxBackoff  = time.Hour
+	// maxSleep bounds an idle wait of Run, so that items another process
+	// wrote (another `redline check`) are seen without a Wake.
+	maxSleep = time.Minute
+	// finishTimeout bounds recording an attempt, which is done even while
+	// shutting down.
+	finishTimeout = 10 * time.Second
+)
+
+// DispatcherOptions configures a Dispatcher. Zero values take the defaults
+// given.
+type DispatcherOptions struct {
+	// Owner names this dispatcher in the leases it takes on outbox items;
+	// unique per process. Required.
+	Owner string
+	// Workers is the number of deliveries attempted at once; default 4.
+	Workers int
+	// Lease is how long a claimed item stays ours; it must exceed the
+	// longest attempt, since an item whose lease ended may be claimed by
+	// another dispatcher. An attempt is cut off at four fifths of it.
+	// Default 2m, or more when a notifier's timeout needs it.
+	Lease time.Duration
+	// MaxAttempts is the number of failed attempts after which an item
+	// is dead; default 10.
+	MaxAttempts int
+	// MaxAge: an item that fails when it is this old (since its
+	// CreatedAt) is dead, however few its attempts; default 72h.
+	MaxAge time.Duration
+	// MinBackoff and MaxBackoff bound the wait after a failed attempt:
+	// after the n-th, d = min(MaxBackoff, MinBackoff·2^(n−1)), and the
+	// wait is drawn uniformly from [d/2, d]. Defaults 30s and 1h.
+	MinBackoff, MaxBackoff time.Duration
+	// BaseURL, when set, is where redline's web interface is reached:
+	// messages about a revision link to BaseURL/watches/<id>/revisions/<seq>.
+	BaseURL string
+	// Logger receives a line per attempt (debug), per failure (warn) and
+	// per item given up (error); nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// OnAttempt, when set, is called after each attempt (from the
+	// worker's goroutine), for metrics: the notifier's name, whether the
+	// receiver accepted the message, and how long the attempt took.
+	OnAttempt func(notifier string, ok bool, d time.Duration)
+}
+
+// DrainStats counts what Drain did: the items delivered, those that failed
+// and wait for another attempt, and those given up.
+type DrainStats struct {
+	Sent, Retry, Dead int
+}
+
+// Dispatcher delivers the store's outbox: it claims due items under a
+// lease, sends each through its notifier and records the attempt, retrying
+// failures with exponential backoff until they are delivered or given up.
+// Several dispatchers (in several processes) can share one store: an item is
+// attempted by one of them at a time.
+type Dispatcher struct {
+	store     OutboxStore
+	notifiers map[string]Notifier
+	opts      DispatcherOptions
+	logger    *slog.Logger
+	now       func() time.Time
+	wake      chan struct{}
+	busy      atomic.Int32 // items claimed by Run and not yet finished
+}
+
+// NewDispatcher returns a dispatcher delivering the items of s through
+// notifiers, by name. Items naming a notifier missing from the map fail
+// (and are retried: the config may gain it).
+func NewDispatcher(s OutboxStore, notifiers map[string]Notifier, o DispatcherOptions) (*Dispatcher, error) {
+	switch {
+	case s == nil:
+		return nil, errors.New("notify: NewDispatcher: no store")
+	case o.Owner == "":
+		return nil, errors.New("notify: DispatcherOptions.Owner is required")
+	case o.Workers < 0 || o.Lease < 0 || o.MaxAttempts < 0 || o.MaxAge < 0 || o.MinBackoff < 0 || o.MaxBackoff < 0:
+		return nil, errors.New("notify: DispatcherOptions: Workers, Lease, MaxAttempts, MaxAge and the backoffs may not be negative")
+	}
+	if o.Workers == 0 {
+		o.Workers = defaultWorkers
+	}
+	if o.MaxAttempts == 0 {
+		o.MaxAttempts = defaultMaxAttempts
+	}
+	if o.MaxAge == 0 {
+		o.MaxAge = defaultMaxAge
+	}
+	if o.MinBackoff == 0 {
+		o.MinBackoff = defaultMinBackoff
+	}
+	if o.MaxBackoff == 0 {
+		o.MaxBackoff = max(defaultMaxBackoff, o.MinBackoff)
+	}
+	if o.MinBackoff < time.Millisecond {
+		// The store keeps times to the microsecond: a shorter wait could
+		// leave a failed item due at the instant it failed.
+		return nil, fmt.Errorf("notify: DispatcherOptions: MinBackoff %s is below 1ms", o.MinBackoff)
+	}
+	if o.MinBackoff > o.MaxBackoff {
+		return nil, fmt.Errorf("notify: DispatcherOptions: MinBackoff %s exceeds MaxBackoff %s", o.MinBackoff, o.MaxBackoff)
+	}
+	// The lease must outlast the longest attempt, with room to record it.
+	var longest time.Duration
+	var slowest string
+	for name, n := range notifiers {
+		if n == nil {
+			return nil, fmt.Errorf("notify: NewDispatcher: notifier %s is nil", name)
+		}
+		if t, ok := n.(timeoutNotifier); ok && t.attemptTimeout() > longest {
+			longest, slowest = t.attemptTimeout(), name
+		}
+	}
+	switch need := longest * 5 / 4; {
+	case o.Lease == 0:
+		o.Lease = max(defaultLease, need+finishTimeout)
+	case o.Lease <= need:
+		return nil, fmt.Errorf("notify: DispatcherOptions: Lease %s is too short for notifier %s, whose timeout is %s: want more than %s",
+			o.Lease, slowest, longest, need)
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	d := &Dispatcher{store: s, notifiers: notifiers, opts: o, logger: o.Logger, now: o.Now, wake: make(chan struct{}, 1)}
+	if d.logger == nil {
+		d.logger = slog.New(slog.DiscardHandler)
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	return d, nil
+}
+
+// Wake makes an idle Run look for due items now: call it after writing
+// new ones. It never blocks.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers due items until ctx is cancelled: it claims them (as many
+// as it has free workers), attempts each on its pool of workers, records
+// every attempt, and sleeps until the next item is due (at most a minute,
+// so that items another process wrote are seen), or Wake is called, or a
+// worker is free again. Once ctx is cancelled it claims no more, lets the
+// attempts in flight finish (each is bounded by its notifier's timeout)
+// and returns nil. It returns an error only when the store keeps failing
+// to hand out items.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	// Attempts outlive ctx: cutting one short would only make it fail.
+	attemptCtx := context.WithoutCancel(ctx)
+	work := make(chan store.OutboxItem)
+	done := make(chan struct{}, d.opts.Workers)
+	var workers sync.WaitGroup
+	for range d.opts.Workers {
+		workers.Go(func() {
+			for it := range work {
+				_, _ = d.attempt(attemptCtx, it)
+				d.busy.Add(-1)
+				select {
+				case done <- struct{}{}:
+				default:
+				}
+			}
+		})
+	}
+	err := d.loop(ctx, work, done)
+	close(work)
+	if n := d.busy.Load(); n > 0 {
+		d.logger.Info("dispatcher stopping: waiting for the deliveries in flight", "deliveries", n)
+	}
+	workers.Wait()
+	return err
+}
+
+// loop claims due items and hands them to the workers until ctx ends.
+func (d *Dispatcher) loop(ctx context.Context, work chan<- store.OutboxItem, done <-chan struct{}) error {
+	failures := 0
+	for ctx.Err() == nil {
+		free := d.opts.Workers - int(d.busy.Load())
+		if free > 0 {
+			items, err := d.store.ClaimOutbox(ctx, d.opts.Owner, d.now(), free, d.opts.Lease)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				// A store that fails now and then is waited for; one that
+				// keeps failing stops the dispatcher.
+				if failures++; failures >= 10 {
+					return fmt.Errorf("claim outbox items: %w", err)
+				}
+				d.logger.Error("claim outbox items", "error", err.Error())
+				if !sleep(ctx, time.Duration(failures)*time.Second) {
+					return nil
+				}
+				continue
+			}
+			failures = 0
+			for _, it := range items {
+				d.busy.Add(1)
+				work <- it // a worker is free: busy was below Workers
+			}
+			if len(items) == free {
+				continue // more may be due
+			}
+		}
+		wait := maxSleep
+		if free > 0 {
+			now := d.now()
+			next, ok, err := d.store.NextOutboxDue(ctx, now)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				d.logger.Error("find the next due outbox item", "error", err.Error())
+			case err == nil && ok:
+				wait = min(wait, max(next.Sub(now), 0))
+			}
+		}
+		if wait <= 0 {
+			// Due but not claimable by us a moment ago (a lease that just
+			// ended, a clock between two microseconds): look again very
+			// soon, not in a spin.
+			wait = 50 * time.Millisecond
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-d.wake:
+		case <-done:
+		}
+		t.Stop()
+	}
+	return nil
+}
+
+// sleep waits for d or until ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Drain makes one attempt at every item due now (when Drain starts), up
+// to Workers at a time, and returns what came of them; an item that fails
+// is not attempted again (it is due later, after its backoff), and items
+// that fall due while Drain runs are left for the next. It is for `redline
+// check`, at the end of a run. Once ctx is cancelled it claims no more and
+// returns ctx's error after the attempts in flight finished. A store error
+// ends it too; the stats count what was done until then.
+func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
+	var st DrainStats
+	start := d.now()
+	attemptCtx := context.WithoutCancel(ctx)
+	seen := make(map[int64]bool)
+	for {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		// Claim what was due at start (so that an item failed during this
+		// Drain is not due again), leased until Lease from now.
+		lease := d.opts.Lease + max(d.now().Sub(start), 0)
+		items, err := d.store.ClaimOutbox(ctx, d.opts.Owner, start, d.opts.Workers, lease)
+		if err != nil {
+			if ctx.Err() != nil {
+				return st, ctx.Err()
+			}
+			return st, fmt.Errorf("claim outbox items: %w", err)
+		}
+		var (
+			wg     sync.WaitGroup
+			mu     sync.Mutex
+			errs   []error
+			states = make([]string, len(items))
+			again  bool
+		)
+		for i, it := range items {
+			if seen[it.ID] {
+				// Due again already (a clock that went back): it keeps
+				// our lease until it ends, and waits for the next pass.
+				again = true
+				continue
+			}
+			seen[it.ID] = true
+			wg.Go(func() {
+				state, err := d.attempt(attemptCtx, it)
+				states[i] = state
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		for _, s := range states {
+			switch s {
+			case store.OutboxSent:
+				st.Sent++
+			case store.OutboxPending:
+				st.Retry++
+			case store.OutboxDead:
+				st.Dead++
+			}
+		}
+		if len(errs) > 0 {
+			return st, errors.Join(errs...)
+		}
+		if len(items) < d.opts.Workers || again {
+			return st, nil
+		}
+	}
+}
+
+// attempt delivers it once and records the attempt. It returns the item's
+// new state, or "" when the attempt was not recorded: with a nil error when
+// another dispatcher took the item over (its lease ended), else with the
+// store's error.
+func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, error) {
+	log := d.logger.With("notifier", it.Notifier, "delivery", it.Key, "watch", it.WatchID)
+	began := time.Now()
+	var (
+		rc        Receipt
+		err       error
+		permanent bool // no later attempt can do better
+	)
+	m, err := d.compose(it)
+	if err != nil {
+		permanent = true
+	} else if n, ok := d.notifiers[it.Notifier]; !ok {
+		err = fmt.Errorf("no notifier named %s in the config", it.Notifier)
+	} else {
+		sctx, cancel := context.WithTimeout(ctx, d.opts.Lease*4/5)
+		rc, err = n.Send(sctx, m)
+		cancel()
+	}
+	took := time.Since(began)
+	if d.opts.OnAttempt != nil {
+		d.opts.OnAttempt(it.Notifier, err == nil, took)
+	}
+
+	at := d.now()
+	del := store.Delivery{State: store.OutboxSent, At: at, Status: rc.Status}
+	attrs := []any{"attempt", it.Attempts + 1, "status", rc.Status, "duration_ms", took.Milliseconds()}
+	if it.RevisionSeq > 0 {
+		attrs = append(attrs, "revision", it.RevisionSeq)
+	}
+	switch {
+	case err == nil:
+		log.Debug("delivered", attrs...)
+	case permanent || it.Attempts+1 >= d.opts.MaxAttempts || at.Sub(it.CreatedAt) >= d.opts.MaxAge:
+		del.State, del.Error = store.OutboxDead, err.Error()
+		log.Error("delivery failed; giving up (see 'redline outbox retry')", append(attrs, "error", del.Error)...)
+	default:
+		del.State, del.Error = store.OutboxPending, err.Error()
+		del.NextAttemptAt = at.Add(d.backoff(it.Attempts + 1))
+		log.Warn("delivery failed; will retry", append(attrs, "error", del.Error, "next_attempt", del.NextAttemptAt)...)
+	}
+
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if ferr := d.store.FinishDelivery(fctx, it.ID, d.opts.Owner, del); ferr != nil {
+		if errors.Is(ferr, store.ErrLeaseLost) {
+			log.Warn("lease lost: another dispatcher took the delivery over; this attempt is not recorded", "state", del.State, "error", ferr.Error())
+			return "", nil
+		}
+		log.Error("record the delivery attempt", "state", del.State, "error", ferr.Error())
+		return "", fmt.Errorf("record delivery %s through %s: %w", it.Key, it.Notifier, ferr)
+	}
+	return del.State, nil
+}
+
+// compose returns the message of it: its payload, with what only the
+// store knows set (the version, the event, the delivery key, the revision's
+// sequence number and link).
+func (d *Dispatcher) compose(it store.OutboxItem) (Message, error) {
+	var m Message
+	if err := json.Unmarshal(it.Payload, &m); err != nil {
+		return Message{}, fmt.Errorf("payload of delivery %s is not a message: %w", it.Key, err)
+	}
+	m.Version, m.Event, m.Delivery = Version, it.Kind, it.Key
+	if it.RevisionSeq > 0 {
+		if m.Revision == nil {
+			m.Revision = &Revision{}
+		}
+		m.Revision.New = it.RevisionSeq
+		if d.opts.BaseURL != "" {
+			m.Revision.URL = d.opts.BaseURL + "/watches/" + strconv.FormatInt(it.WatchID, 10) + "/revisions/" + strconv.Itoa(it.RevisionSeq)
+		}
+	}
+	return m, nil
+}
+
+// backoff returns the wait after the n-th failed attempt (n >= 1):
+// uniformly random in [b/2, b], b = min(MaxBackoff, MinBackoff·2^(n−1)).
+func (d *Dispatcher) backoff(n int) time.Duration {
+	b := d.opts.MinBackoff
+	for i := 1; i < n && b < d.opts.MaxBackoff; i++ {
+		b *= 2
+	}
+	b = min(b, d.opts.MaxBackoff)
+	if b <= 0 {
+		return 0
+	}
+	return b/2 + rand.N(b-b/2+1)
+}
