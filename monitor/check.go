@@ -33,7 +33,10 @@ type Result struct {
 	Change   *diff.Change // set when Outcome is changed
 	Class    diff.Class   // what kind of edit, when Outcome is changed
 	Summary  string       // one-line change summary when Outcome is changed
-	Err      error        // set when Outcome is error
+	// PreviousAt is when the revision a change was compared with was
+	// fetched (zero unless Outcome is changed).
+	PreviousAt time.Time
+	Err        error // set when Outcome is error
 	// Skipped reports an unchanged page recognised by its fingerprint,
 	// without a full extraction (see extract.Analyze).
 	Skipped bool
@@ -63,6 +66,8 @@ type Checker struct {
 	robots       *Robots
 	obeyRobots   func(store.Watch) bool
 	cpu          chan struct{} // one token per extraction allowed at once
+	routes       func(store.Watch) []config.Route
+	notified     func()
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -95,14 +100,21 @@ type CheckerOptions struct {
 	// watch's health failing; the store records the transitions as events
 	// (see store.Event). 0 records none.
 	FailingAfter int
-	Logger       *slog.Logger     // nil discards logs
-	Now          func() time.Time // nil means time.Now
+	// Routes, when set, returns the notification routes of a watch: the
+	// check writes the deliveries they ask for with its revision or health
+	// event, in the same transaction (see store.CheckResult.Notify).
+	Routes func(store.Watch) []config.Route
+	// Notified, when set, is called after a check wrote deliveries, for a
+	// dispatcher to look at the outbox.
+	Notified func()
+	Logger   *slog.Logger     // nil discards logs
+	Now      func() time.Time // nil means time.Now
 }
 
 // NewChecker returns a Checker that fetches with f and records in s.
 func NewChecker(s CheckStore, f *Fetcher, opts CheckerOptions) *Checker {
 	c := &Checker{store: s, fetcher: f, defaults: opts.Defaults, confirmDelay: opts.ConfirmDelay, hosts: opts.Hosts, metrics: opts.Metrics, failingAfter: opts.FailingAfter,
-		robots: opts.Robots, obeyRobots: opts.ObeyRobots, logger: opts.Logger, now: opts.Now}
+		robots: opts.Robots, obeyRobots: opts.ObeyRobots, logger: opts.Logger, now: opts.Now, routes: opts.Routes, notified: opts.Notified}
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -302,9 +314,18 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 		rec.ETag, rec.LastModified, rec.BodyHash = "", "", ""
 		rec.Shortcut = nil
 	}
+	a.rec = rec
+	notes, err := c.notifications(a)
+	if err != nil {
+		return res, err
+	}
+	rec.Notify = notes
 	chk, err := c.store.RecordCheck(ctx, rec)
 	if err != nil {
 		return res, fmt.Errorf("record check of %s: %w", w.URL, err)
+	}
+	if len(notes) > 0 && c.notified != nil && (chk.RevisionSeq > 0 || chk.Event != "") {
+		c.notified()
 	}
 	if chk.RevisionSeq > 0 {
 		res.Revision = chk.RevisionSeq
@@ -432,6 +453,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 			return res, rec, nil
 		}
 		res.Outcome = store.OutcomeChanged
+		res.PreviousAt = prev.FetchedAt
 		res.Change = &ch
 		res.Class = diff.Classify(prev.Text, text, ch)
 		res.Summary = ch.Summary()

@@ -16,6 +16,7 @@ import (
 type MetricsStore interface {
 	CountDue(ctx context.Context, now time.Time) (int, error)
 	CountWatches(ctx context.Context, failingAfter int) (store.WatchCounts, error)
+	CountOutbox(ctx context.Context) (map[string]int64, error)
 }
 
 // Metrics are redline's Prometheus metrics, on a registry of their own
@@ -28,12 +29,13 @@ type Metrics struct {
 	fetch        prometheus.Histogram
 	extract      prometheus.Histogram
 	lag          prometheus.Histogram
+	deliveries   *prometheus.CounterVec
 	failingAfter int
 }
 
 // NewMetrics returns the metrics of one process. The due backlog and the
-// watch counts are read from s when scraped (each scrape asks the store
-// twice, with a 5-second limit); busy reports the checks in flight.
+// watch and outbox counts are read from s when scraped (each scrape asks
+// the store three times, with a 5-second limit); busy reports the checks in flight.
 func NewMetrics(s MetricsStore, busy func() int, failingAfter int) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry(), failingAfter: failingAfter}
 	m.checks = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -56,7 +58,11 @@ func NewMetrics(s MetricsStore, busy func() int, failingAfter int) *Metrics {
 		Help:    "How late checks started after their due time.",
 		Buckets: []float64{.1, .5, 1, 2, 5, 10, 30, 60, 300, 900, 3600},
 	})
-	m.reg.MustRegister(m.checks, m.skipped, m.fetch, m.extract, m.lag,
+	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "redline_deliveries_total",
+		Help: "Notification delivery attempts, by notifier and outcome (ok or failed).",
+	}, []string{"notifier", "outcome"})
+	m.reg.MustRegister(m.checks, m.skipped, m.fetch, m.extract, m.lag, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if busy != nil {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -76,6 +82,19 @@ func NewMetrics(s MetricsStore, busy func() int, failingAfter int) *Metrics {
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// ObserveDelivery counts one delivery attempt through a notifier (for the
+// dispatcher's OnAttempt).
+func (m *Metrics) ObserveDelivery(notifier string, ok bool, _ time.Duration) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if !ok {
+		outcome = "failed"
+	}
+	m.deliveries.WithLabelValues(notifier, outcome).Inc()
 }
 
 // observeCheck counts a recorded check.
@@ -119,6 +138,7 @@ var (
 	watchesDesc = prometheus.NewDesc("redline_watches", "Watches by health state: ok, failing (its last checks failed) or paused.", []string{"state"}, nil)
 	revsDesc    = prometheus.NewDesc("redline_store_revisions", "Revisions kept in the store.", nil, nil)
 	checksDesc  = prometheus.NewDesc("redline_store_checks", "Check rows kept in the store.", nil, nil)
+	outboxDesc  = prometheus.NewDesc("redline_outbox_items", "Notification deliveries in the outbox, by state: pending, sent or dead.", []string{"state"}, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -126,6 +146,7 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- watchesDesc
 	ch <- revsDesc
 	ch <- checksDesc
+	ch <- outboxDesc
 }
 
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -146,4 +167,12 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(watchesDesc, prometheus.GaugeValue, float64(wc.Paused), "paused")
 	ch <- prometheus.MustNewConstMetric(revsDesc, prometheus.GaugeValue, float64(wc.Revisions))
 	ch <- prometheus.MustNewConstMetric(checksDesc, prometheus.GaugeValue, float64(wc.Checks))
+	ob, err := c.s.CountOutbox(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(outboxDesc, err)
+		return
+	}
+	for _, st := range []string{store.OutboxPending, store.OutboxSent, store.OutboxDead} {
+		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(ob[st]), st)
+	}
 }

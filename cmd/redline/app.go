@@ -49,6 +49,8 @@ var commands = []command{
 	{"history", "URL|ID", "show a watch's revisions and recent checks", runHistory},
 	{"diff", "URL|ID [REV [REV]]", "show what changed between two revisions", runDiff},
 	{"extract", "URL|FILE", "show what the extractor sees in a page", runExtract},
+	{"outbox", "[list | retry ID | retry --dead]", "show and retry notification deliveries", runOutbox},
+	{"notify", "test NAME", "send a test message through a notifier", runNotify},
 	{"version", "", "print redline's version", runVersion},
 }
 
@@ -338,7 +340,10 @@ func newFetcher(cfg *config.Config) (*monitor.Fetcher, error) {
 
 // newChecker builds a checker recording into s, polite to each host as
 // the config says; m may be nil.
-func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics) (*monitor.Checker, error) {
+// newChecker returns a checker for cfg's watches; routes (nil: no
+// notifications) gives each watch's notification routes and notified is
+// called when a check wrote deliveries.
+func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics, routes func(store.Watch) []config.Route, notified func()) (*monitor.Checker, error) {
 	f, err := newFetcher(cfg)
 	if err != nil {
 		return nil, err
@@ -363,6 +368,8 @@ func (a *app) newChecker(cfg *config.Config, s store.Store, m *monitor.Metrics) 
 		Hosts:        hostLimiter(cfg),
 		Metrics:      m,
 		FailingAfter: cfg.Defaults.FailingAfter,
+		Routes:       routes,
+		Notified:     notified,
 		Logger:       a.logger,
 	}), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/redlinehq/redline/config"
 	"slices"
 	"strings"
 
@@ -65,6 +66,14 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	defer s.Close()
+	notifiers, err := buildNotifiers(cfg)
+	if err != nil {
+		return a.fail(err)
+	}
+	dispatcher, err := a.newDispatcher(cfg, s, notifiers, nil)
+	if err != nil {
+		return a.fail(err)
+	}
 	watches, err := selectWatches(ctx, s, refs, tags)
 	if err != nil {
 		return a.fail(err)
@@ -73,7 +82,11 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	// printed on the same terminal go above it.
 	bar := a.checkProgress(len(watches))
 	a.logger = bar.logger(a.logger)
-	checker, err := a.newChecker(cfg, s, nil)
+	var routes func(store.Watch) []config.Route
+	if dispatcher != nil {
+		routes = newRouteTable(cfg).routes
+	}
+	checker, err := a.newChecker(cfg, s, nil, routes, nil)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -106,6 +119,17 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.err, "checked %d: %d new, %d changed, %d unchanged, %d failed\n", len(watches),
 			counts[store.OutcomeNew], counts[store.OutcomeChanged],
 			counts[store.OutcomeUnchanged]+counts[store.OutcomeNotModified]+counts[store.OutcomeFlapping], counts[store.OutcomeError])
+	}
+	if dispatcher != nil {
+		// One attempt at every delivery due, this run's and any left over;
+		// what fails waits in the outbox for the next run or the daemon.
+		st, err := dispatcher.Drain(ctx)
+		if err != nil {
+			return a.fail(fmt.Errorf("deliver notifications: %w", err))
+		}
+		if st.Sent+st.Retry+st.Dead > 0 && (format == "text" || isTerminal(a.err)) {
+			fmt.Fprintf(a.err, "notifications: %d sent, %d to retry, %d given up (see 'redline outbox')\n", st.Sent, st.Retry, st.Dead)
+		}
 	}
 	switch {
 	case counts[store.OutcomeError] > 0:

@@ -69,7 +69,20 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		}
 		return rt.daemon.Busy()
 	}, cfg.Defaults.FailingAfter)
-	checker, err := a.newChecker(cfg, s, rt.metrics)
+	notifiers, err := buildNotifiers(cfg)
+	if err != nil {
+		return a.fail(err)
+	}
+	dispatcher, err := a.newDispatcher(cfg, s, notifiers, rt.metrics)
+	if err != nil {
+		return a.fail(err)
+	}
+	var routes func(store.Watch) []config.Route
+	var wake func()
+	if dispatcher != nil {
+		routes, wake = rt.routes, dispatcher.Wake
+	}
+	checker, err := a.newChecker(cfg, s, rt.metrics, routes, wake)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -108,13 +121,27 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		}()
 	}
 	wg.Go(func() { rt.reloadLoop(ctx, watchConfig) })
+	// The dispatcher outlives the checks: it stops once they have
+	// finished, so that what they recorded goes out.
+	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDispatch()
+	var dwg sync.WaitGroup
+	if dispatcher != nil {
+		dwg.Go(func() {
+			if err := dispatcher.Run(dctx); err != nil {
+				a.logger.Error("notification dispatcher", "error", err.Error())
+			}
+		})
+	}
 
 	a.logger.Info("redline running", "owner", d.Owner(), "workers", workers, "config", cfg.Path)
-	if err := d.Run(ctx); err != nil {
-		stop()
+	err = d.Run(ctx)
+	stop()
+	stopDispatch()
+	dwg.Wait()
+	if err != nil {
 		return a.fail(err)
 	}
-	stop()
 	a.logger.Info("redline stopped")
 	return exitOK
 }
@@ -126,9 +153,18 @@ type daemonRun struct {
 	daemon  *monitor.Daemon
 	metrics *monitor.Metrics
 
-	mu    sync.RWMutex
-	cfg   *config.Config
-	keeps map[string]config.Keep // the config's watches that set keep, by URL
+	mu     sync.RWMutex
+	cfg    *config.Config
+	keeps  map[string]config.Keep // the config's watches that set keep, by URL
+	routeT *routeTable
+}
+
+// routes returns a watch's notification routes under the config in force.
+func (rt *daemonRun) routes(w store.Watch) []config.Route {
+	rt.mu.RLock()
+	t := rt.routeT
+	rt.mu.RUnlock()
+	return t.routes(w)
 }
 
 // setConfig puts cfg in force.
@@ -139,8 +175,9 @@ func (rt *daemonRun) setConfig(cfg *config.Config) {
 			keeps[w.URL] = *w.Keep
 		}
 	}
+	t := newRouteTable(cfg)
 	rt.mu.Lock()
-	rt.cfg, rt.keeps = cfg, keeps
+	rt.cfg, rt.keeps, rt.routeT = cfg, keeps, t
 	rt.mu.Unlock()
 }
 
