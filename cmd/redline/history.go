@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -25,6 +26,15 @@ type revisionJSON struct {
 	Hash       string    `json:"content_hash"`
 	Summary    string    `json:"summary,omitempty"`
 	Class      string    `json:"class,omitempty"`
+	// Deliveries are the notifications of the revision, one per notifier.
+	Deliveries []deliveryJSON `json:"deliveries,omitempty"`
+}
+
+type deliveryJSON struct {
+	Notifier string `json:"notifier"`
+	State    string `json:"state"`
+	Attempts int    `json:"attempts"`
+	Error    string `json:"last_error,omitempty"`
 }
 
 type checkJSON struct {
@@ -69,6 +79,22 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
+	items, err := s.ListOutbox(ctx, store.OutboxFilter{WatchID: w.ID})
+	if err != nil {
+		return a.fail(err)
+	}
+	byRev := map[int][]deliveryJSON{}
+	for i := len(items) - 1; i >= 0; i-- { // oldest first
+		it := items[i]
+		if it.RevisionSeq == 0 {
+			continue
+		}
+		d := deliveryJSON{Notifier: it.Notifier, State: it.State, Attempts: it.Attempts}
+		if it.State != store.OutboxSent {
+			d.Error = it.LastError
+		}
+		byRev[it.RevisionSeq] = append(byRev[it.RevisionSeq], d)
+	}
 	var chks []store.Check
 	if checks > 0 {
 		if chks, err = s.Checks(ctx, w.ID, checks); err != nil {
@@ -78,7 +104,7 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 	if format == "json" {
 		h := historyJSON{Watch: newListEntry(w, cfg.Defaults.FailingAfter), Revisions: []revisionJSON{}, Checks: []checkJSON{}}
 		for _, r := range revs {
-			h.Revisions = append(h.Revisions, revisionJSON{r.Seq, r.FetchedAt, r.HTTPStatus, r.FinalURL, r.ContentHash, r.Summary, r.Class})
+			h.Revisions = append(h.Revisions, revisionJSON{r.Seq, r.FetchedAt, r.HTTPStatus, r.FinalURL, r.ContentHash, r.Summary, r.Class, byRev[r.Seq]})
 		}
 		for _, c := range chks {
 			h.Checks = append(h.Checks, checkJSON{c.StartedAt, c.Duration.Milliseconds(), string(c.Outcome), c.HTTPStatus, c.RevisionSeq, c.Error})
@@ -93,13 +119,17 @@ func runHistory(ctx context.Context, a *app, args []string) int {
 
 	fmt.Fprintf(a.out, "%s  (%s, %d revisions)\n\n", w.URL, watchState(w, cfg.Defaults.FailingAfter), len(revs))
 	tw := tabwriter.NewWriter(a.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REV\tFETCHED\tHTTP\tKIND\tCHANGE")
+	fmt.Fprintln(tw, "REV\tFETCHED\tHTTP\tKIND\tCHANGE\tNOTIFIED")
 	for _, r := range revs {
 		summary := r.Summary
 		if r.Seq == 1 {
 			summary = "first capture"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", r.Seq, when(r.FetchedAt), r.HTTPStatus, dash(r.Class), dash(summary))
+		var notified []string
+		for _, d := range byRev[r.Seq] {
+			notified = append(notified, d.Notifier+": "+d.State)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", r.Seq, when(r.FetchedAt), r.HTTPStatus, dash(r.Class), dash(summary), dash(strings.Join(notified, ", ")))
 	}
 	if err := tw.Flush(); err != nil {
 		return a.fail(err)

@@ -163,6 +163,24 @@ func TestNotifyWebhook(t *testing.T) {
 				t.Errorf("outbox list: exit %d, want 3 sent deliveries:\n%s", code, out)
 			}
 
+			// history shows each revision's deliveries.
+			code, out, _ = c.run("--config", cfgPath, "history", "putin-obama", "--format", "json")
+			var h historyJSON
+			if code != exitOK || json.Unmarshal([]byte(out), &h) != nil || len(h.Revisions) != 3 {
+				t.Fatalf("history: exit %d\n%s", code, out)
+			}
+			for _, r := range h.Revisions {
+				if len(r.Deliveries) != 1 || r.Deliveries[0].Notifier != "hook" || r.Deliveries[0].State != "sent" {
+					t.Errorf("revision %d deliveries %+v, want one sent through hook", r.Seq, r.Deliveries)
+				}
+			}
+			if h.Revisions[2].Deliveries[0].Attempts != 1 {
+				t.Errorf("revision 3 took %d attempts after the retry, want 1 (the count restarts)", h.Revisions[2].Deliveries[0].Attempts)
+			}
+			if code, out, _ = c.run("--config", cfgPath, "history", "putin-obama"); !strings.Contains(out, "hook: sent") {
+				t.Errorf("history text lacks the delivery state:\n%s", out)
+			}
+
 			// notify test: the receiver's real answer.
 			if code, out, errOut := c.run("--config", cfgPath, "notify", "test", "hook"); code != exitOK || !strings.Contains(out, "receiver answered: 204") {
 				t.Errorf("notify test: exit %d\n%s%s", code, out, errOut)
