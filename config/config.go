@@ -161,7 +161,7 @@ func Default() *Config {
 	return &Config{
 		Listen:         "127.0.0.1:8080",
 		CheckRetention: 720 * time.Hour,
-		Outbox:         Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour},
+		Outbox:         Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour, MinBackoff: 30 * time.Second, MaxBackoff: time.Hour},
 		Defaults: Defaults{
 			Mode:         ModeArticle,
 			Timeout:      30 * time.Second,

@@ -42,7 +42,7 @@ func TestExample(t *testing.T) {
 		DB:             "/home/ann/.local/share/redline/redline.db",
 		Listen:         "127.0.0.1:8080",
 		CheckRetention: 720 * time.Hour,
-		Outbox:         Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour},
+		Outbox:         Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour, MinBackoff: 30 * time.Second, MaxBackoff: time.Hour},
 		Defaults: Defaults{
 			Schedule:        "@hourly",
 			HostConcurrency: 2,
@@ -339,7 +339,7 @@ func TestDefault(t *testing.T) {
 	t.Parallel()
 	want := &Config{Defaults: Defaults{Mode: ModeArticle, Timeout: 30 * time.Second, MaxBody: 10 * 1024 * 1024, ConfirmDelay: 5 * time.Second, Volatile: VolatileSuggest,
 		Schedule: "@hourly", HostConcurrency: 2, HostDelay: time.Second, FailingAfter: 3}, Listen: "127.0.0.1:8080",
-		CheckRetention: 720 * time.Hour, Outbox: Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour}}
+		CheckRetention: 720 * time.Hour, Outbox: Outbox{MaxAttempts: 10, MaxAge: 72 * time.Hour, MinBackoff: 30 * time.Second, MaxBackoff: time.Hour}}
 	if diff := cmp.Diff(want, Default()); diff != "" {
 		t.Errorf("Default() mismatch (-want +got):\n%s", diff)
 	}

@@ -49,6 +49,8 @@ type sources struct {
 	watches  []watchSrc // parallel to Config.Watches
 	listen   src
 	baseURL  src
+	minBack  src       // outbox.min_backoff
+	maxBack  src       // outbox.max_backoff
 	hosts    []hostSrc // parallel to Config.Hosts
 	checks   src       // retention.checks
 }
@@ -117,7 +119,7 @@ func (d *decoder) decode(data []byte, cfg *Config) *sources {
 		case "tags":
 			d.tags(v, cfg)
 		case "outbox":
-			d.outbox(v, cfg)
+			s.minBack, s.maxBack = d.outbox(v, cfg)
 		case "retention":
 			d.fields(v, "retention", []string{"checks"}, func(key string, v *yaml.Node) {
 				if dur, ok := d.duration(v, "retention", key, &s.checks); ok {

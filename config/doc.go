@@ -64,9 +64,11 @@
 //     redline starts.
 //   - tags: a mapping of tag names to {notify: routes}: the routes of the
 //     watches carrying the tag that declare none.
-//   - outbox: {max_attempts: N, max_age: D}: a delivery that failed N
-//     times (default 10), or for longer than D (default 72h), is given up
-//     (dead; `redline outbox retry` revives it).
+//   - outbox: {max_attempts: N, max_age: D, min_backoff: D, max_backoff:
+//     D}: a delivery that failed N times (default 10), or for longer than
+//     max_age (default 72h), is given up (dead; `redline outbox retry`
+//     revives it); between attempts it waits min_backoff (30s), doubling
+//     up to max_backoff (1h), with jitter.
 //
 // Routes (the notify key of defaults, tags and watches) are a list whose
 // elements are a notifier name, or a mapping {to: name, on: [...],

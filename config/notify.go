@@ -114,6 +114,10 @@ type Outbox struct {
 	MaxAttempts int
 	// MaxAge is how long a failing delivery is retried; default 72h.
 	MaxAge time.Duration
+	// MinBackoff and MaxBackoff bound the wait before retrying a failed
+	// delivery: MinBackoff after the first failure, doubling, at most
+	// MaxBackoff; defaults 30s and 1h.
+	MinBackoff, MaxBackoff time.Duration
 }
 
 // Routes returns the routes of a watch with these tags and these routes of
@@ -429,12 +433,24 @@ func (d *decoder) tags(n *yaml.Node, cfg *Config) {
 	})
 }
 
-// outbox decodes the outbox settings.
-func (d *decoder) outbox(n *yaml.Node, cfg *Config) {
+// outbox decodes the outbox settings and returns where min_backoff and
+// max_backoff are.
+func (d *decoder) outbox(n *yaml.Node, cfg *Config) (minBack, maxBack src) {
 	const ctx = "outbox"
-	d.fields(n, ctx, []string{"max_attempts", "max_age"}, func(key string, v *yaml.Node) {
+	d.fields(n, ctx, []string{"max_attempts", "max_age", "min_backoff", "max_backoff"}, func(key string, v *yaml.Node) {
 		var s src
 		switch key {
+		case "min_backoff", "max_backoff":
+			if dur, ok := d.duration(v, ctx, key, &s); ok {
+				if dur < time.Millisecond {
+					d.errorAt(s.pos, ctx, key, "must be at least 1ms, got %s", dur)
+				}
+				if key == "min_backoff" {
+					cfg.Outbox.MinBackoff, minBack = dur, s
+				} else {
+					cfg.Outbox.MaxBackoff, maxBack = dur, s
+				}
+			}
 		case "max_attempts":
 			if m, ok := d.integer(v, ctx, key, &s); ok {
 				if m < 1 {
@@ -451,6 +467,7 @@ func (d *decoder) outbox(n *yaml.Node, cfg *Config) {
 			}
 		}
 	})
+	return minBack, maxBack
 }
 
 // checkRoutes checks that every route names a declared notifier.

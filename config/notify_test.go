@@ -16,7 +16,7 @@ notifiers:
   team-chat: {type: shoutrrr, url: "slack://${SLACK_TOKEN}@channel"}
   desk: {type: email, url: "smtp://mail.example.org:587", from: redline@example.org, to: desk@example.org}
   script: {type: command, command: [/usr/local/bin/on-change, --verbose]}
-outbox: {max_attempts: 5, max_age: 24h}
+outbox: {max_attempts: 5, max_age: 24h, min_backoff: 1s, max_backoff: 10s}
 tags:
   politics: {notify: [team-chat]}
   world:
@@ -44,7 +44,7 @@ func TestNotifiers(t *testing.T) {
 	if cfg.BaseURL != "https://redline.example.org" {
 		t.Errorf("BaseURL = %q", cfg.BaseURL)
 	}
-	if cfg.Outbox != (Outbox{MaxAttempts: 5, MaxAge: 24 * time.Hour}) {
+	if cfg.Outbox != (Outbox{MaxAttempts: 5, MaxAge: 24 * time.Hour, MinBackoff: time.Second, MaxBackoff: 10 * time.Second}) {
 		t.Errorf("Outbox = %+v", cfg.Outbox)
 	}
 	want := []Notifier{
@@ -100,6 +100,8 @@ func TestNotifierErrors(t *testing.T) {
 		{"watch route to nothing", "watches:\n  - {url: \"https://a.example/\", name: a, notify: [{to: hook}]}\n", nil, `redline.yaml:2:51: watch "a": notify: no notifier named "hook" (declare it under notifiers)`},
 		{"bad on", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{to: h, on: [body, typo]}]\n", nil, `redline.yaml:4:31: defaults: notify: on: unknown value "typo" (one of new, body, headline, metadata, errors, correction, major-rewrite, declared-update, append-only, silent-edit, metadata-only)`},
 		{"bad quiet hours", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{to: h, quiet_hours: \"22h-7h\"}]\n", nil, `redline.yaml:4:33: defaults: notify: quiet_hours: invalid window "22h-7h" (want "HH:MM-HH:MM", optionally followed by a time zone such as Europe/Paris)`},
+		{"backoff bounds crossed", "outbox: {min_backoff: 2h}\n", nil, `redline.yaml:1:23: outbox: min_backoff: must not be more than max_backoff (1h0m0s), got 2h0m0s`},
+		{"max backoff below min", "outbox: {min_backoff: 10s, max_backoff: 5s}\n", nil, `redline.yaml:1:41: outbox: max_backoff: must not be less than min_backoff (10s), got 5s`},
 		{"route without to", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{on: [body]}]\n", nil, `redline.yaml:4:12: defaults: notify: to: missing: the name of the notifier`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -76,6 +76,13 @@ func (d *decoder) validate(cfg *Config, s *sources) {
 		}
 	}
 	d.checkRoutes(cfg)
+	if cfg.Outbox.MinBackoff > cfg.Outbox.MaxBackoff {
+		if s.maxBack.st == good {
+			d.errorAt(s.maxBack.pos, "outbox", "max_backoff", "must not be less than min_backoff (%s), got %s", cfg.Outbox.MinBackoff, cfg.Outbox.MaxBackoff)
+		} else {
+			d.errorAt(s.minBack.pos, "outbox", "min_backoff", "must not be more than max_backoff (%s), got %s", cfg.Outbox.MaxBackoff, cfg.Outbox.MinBackoff)
+		}
+	}
 	if s.listen.st == good {
 		if problem := checkListen(cfg.Listen); problem != "" {
 			d.errorAt(s.listen.pos, "", "listen", "%s", problem)

@@ -72,6 +72,8 @@ func (a *app) newDispatcher(cfg *config.Config, s store.Store, notifiers map[str
 		Owner:       fmt.Sprintf("%s/%d/dispatch", host, os.Getpid()),
 		MaxAttempts: cfg.Outbox.MaxAttempts,
 		MaxAge:      cfg.Outbox.MaxAge,
+		MinBackoff:  cfg.Outbox.MinBackoff,
+		MaxBackoff:  cfg.Outbox.MaxBackoff,
 		BaseURL:     cfg.BaseURL,
 		OnAttempt:   m.ObserveDelivery,
 		Logger:      a.logger,
