@@ -90,6 +90,7 @@ type DrainStats struct {
 // attempted by one of them at a time.
 type Dispatcher struct {
 	store     OutboxStore
+	mu        sync.RWMutex // guards notifiers
 	notifiers map[string]Notifier
 	opts      DispatcherOptions
 	logger    *slog.Logger
@@ -160,6 +161,32 @@ func NewDispatcher(s OutboxStore, notifiers map[string]Notifier, o DispatcherOpt
 		d.now = time.Now
 	}
 	return d, nil
+}
+
+// SetNotifiers replaces the notifiers, for a reloaded config: attempts
+// that start afterwards use the new ones. It refuses a notifier whose
+// timeout the dispatcher's lease cannot cover (see NewDispatcher).
+func (d *Dispatcher) SetNotifiers(notifiers map[string]Notifier) error {
+	for name, n := range notifiers {
+		if n == nil {
+			return fmt.Errorf("notify: SetNotifiers: notifier %s is nil", name)
+		}
+		if t, ok := n.(timeoutNotifier); ok && t.attemptTimeout()*5/4 >= d.opts.Lease {
+			return fmt.Errorf("notify: notifier %s: timeout %s too long for the dispatcher's lease %s (restart redline to use it)", name, t.attemptTimeout(), d.opts.Lease)
+		}
+	}
+	d.mu.Lock()
+	d.notifiers = notifiers
+	d.mu.Unlock()
+	return nil
+}
+
+// notifier returns the notifier named name.
+func (d *Dispatcher) notifier(name string) (Notifier, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	n, ok := d.notifiers[name]
+	return n, ok
 }
 
 // Wake makes an idle Run look for due items now: call it after writing
@@ -364,7 +391,7 @@ func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, 
 	m, err := d.compose(it)
 	if err != nil {
 		permanent = true
-	} else if n, ok := d.notifiers[it.Notifier]; !ok {
+	} else if n, ok := d.notifier(it.Notifier); !ok {
 		err = fmt.Errorf("no notifier named %s in the config", it.Notifier)
 	} else {
 		sctx, cancel := context.WithTimeout(ctx, d.opts.Lease*4/5)

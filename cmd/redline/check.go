@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/redlinehq/redline/monitor"
+	"github.com/redlinehq/redline/notify"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -70,9 +71,11 @@ func runCheck(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	dispatcher, err := a.newDispatcher(cfg, s, notifiers, nil)
-	if err != nil {
-		return a.fail(err)
+	var dispatcher *notify.Dispatcher // nil: no notifiers, nothing to deliver
+	if len(notifiers) > 0 {
+		if dispatcher, err = a.newDispatcher(cfg, s, notifiers, nil); err != nil {
+			return a.fail(err)
+		}
 	}
 	watches, err := selectWatches(ctx, s, refs, tags)
 	if err != nil {

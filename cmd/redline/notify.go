@@ -61,12 +61,8 @@ func (t *routeTable) routes(w store.Watch) []config.Route {
 	return t.cfg.Routes(w.Tags, nil)
 }
 
-// newDispatcher returns a dispatcher for the config's notifiers, or nil
-// when it declares none.
+// newDispatcher returns a dispatcher for the config's notifiers.
 func (a *app) newDispatcher(cfg *config.Config, s store.Store, notifiers map[string]notify.Notifier, m *monitor.Metrics) (*notify.Dispatcher, error) {
-	if len(notifiers) == 0 {
-		return nil, nil
-	}
 	host, _ := os.Hostname()
 	return notify.NewDispatcher(s, notifiers, notify.DispatcherOptions{
 		Owner:       fmt.Sprintf("%s/%d/dispatch", host, os.Getpid()),

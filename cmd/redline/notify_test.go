@@ -280,3 +280,54 @@ func TestRunNotifies(t *testing.T) {
 		t.Fatal("redline run did not stop")
 	}
 }
+
+// TestRunReloadNotifiers: a notifier added to the config while the daemon
+// runs is used once the file is reloaded.
+func TestRunReloadNotifiers(t *testing.T) {
+	site := newSite(t)
+	site.serve(200, testsite.France24(testsite.France24Page{}))
+	recv := newReceiver(t, "r3load")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "redline.yaml")
+	write := func(body string, age time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mt := time.Now().Add(age)
+		if err := os.Chtimes(cfgPath, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	watches := "watches:\n  - {url: '" + site.url() + "', name: f24}\n"
+	write("defaults: {schedule: '@every 1s', confirm_delay: 0s}\n"+watches, -time.Hour)
+	var stderr syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"--db", filepath.Join(dir, "r.db"), "--config", cfgPath, "run", "--listen", "off", "--watch-config"}, stdio{
+			in: strings.NewReader(""), out: io.Discard, err: &stderr, getenv: func(string) string { return "" },
+		})
+	}()
+	waitFor(t, "the first capture", 10*time.Second, func() bool { return strings.Contains(stderr.String(), `"msg":"new revision"`) })
+
+	write("notifiers:\n  hook: {type: webhook, url: '"+recv.srv.URL+"', secret: r3load}\n"+
+		"defaults: {schedule: '@every 1s', confirm_delay: 0s, notify: [hook]}\n"+watches, 0)
+	waitFor(t, "the reload", 10*time.Second, func() bool { return strings.Contains(stderr.String(), `"msg":"config reloaded"`) })
+	paras := testsite.France24Paragraphs()
+	site.serve(200, testsite.France24(testsite.France24Page{Replace: map[int]string{6: strings.Replace(paras[6], "Sunday", "Monday", 1)}}))
+	waitFor(t, "the change's delivery", 10*time.Second, func() bool {
+		m, n := recv.last()
+		return n == 1 && m.Event == notify.EventChanged
+	})
+	cancel()
+	select {
+	case code := <-exit:
+		if code != exitOK {
+			t.Errorf("exit %d\n%s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("redline run did not stop")
+	}
+}

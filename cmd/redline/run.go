@@ -14,6 +14,7 @@ import (
 
 	"github.com/redlinehq/redline/config"
 	"github.com/redlinehq/redline/monitor"
+	"github.com/redlinehq/redline/notify"
 	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
@@ -77,12 +78,10 @@ func runRun(ctx context.Context, a *app, args []string) int {
 	if err != nil {
 		return a.fail(err)
 	}
-	var routes func(store.Watch) []config.Route
-	var wake func()
-	if dispatcher != nil {
-		routes, wake = rt.routes, dispatcher.Wake
-	}
-	checker, err := a.newChecker(cfg, s, rt.metrics, routes, wake)
+	// The dispatcher runs even without notifiers, so that a reload may
+	// add some, and delivers what an earlier run left in the outbox.
+	rt.dispatcher = dispatcher
+	checker, err := a.newChecker(cfg, s, rt.metrics, rt.routes, dispatcher.Wake)
 	if err != nil {
 		return a.fail(err)
 	}
@@ -126,13 +125,11 @@ func runRun(ctx context.Context, a *app, args []string) int {
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopDispatch()
 	var dwg sync.WaitGroup
-	if dispatcher != nil {
-		dwg.Go(func() {
-			if err := dispatcher.Run(dctx); err != nil {
-				a.logger.Error("notification dispatcher", "error", err.Error())
-			}
-		})
-	}
+	dwg.Go(func() {
+		if err := dispatcher.Run(dctx); err != nil {
+			a.logger.Error("notification dispatcher", "error", err.Error())
+		}
+	})
 
 	a.logger.Info("redline running", "owner", d.Owner(), "workers", workers, "config", cfg.Path)
 	err = d.Run(ctx)
@@ -148,10 +145,11 @@ func runRun(ctx context.Context, a *app, args []string) int {
 
 // daemonRun is the state of one `redline run` that a reload changes.
 type daemonRun struct {
-	app     *app
-	store   store.Store
-	daemon  *monitor.Daemon
-	metrics *monitor.Metrics
+	app        *app
+	store      store.Store
+	daemon     *monitor.Daemon
+	metrics    *monitor.Metrics
+	dispatcher *notify.Dispatcher
 
 	mu     sync.RWMutex
 	cfg    *config.Config
@@ -277,12 +275,20 @@ func (rt *daemonRun) reload(ctx context.Context, why string) {
 		log.Error("config not reloaded; the previous one stays in force", "error", err.Error())
 		return
 	}
+	notifiers, err := buildNotifiers(cfg)
+	if err != nil {
+		log.Error("config not reloaded; the previous one stays in force", "error", err.Error())
+		return
+	}
 	rep, err := monitor.SyncConfig(ctx, rt.store, cfg)
 	if err != nil {
 		log.Error("config reloaded but not synced; the previous one stays in force", "error", err.Error())
 		return
 	}
 	rt.setConfig(cfg)
+	if err := rt.dispatcher.SetNotifiers(notifiers); err != nil {
+		log.Error("notifiers not reloaded; the previous ones stay in force", "error", err.Error())
+	}
 	log.Info("config reloaded", "added", len(rep.Added), "updated", len(rep.Updated), "removed", len(rep.Removed))
 	rt.daemon.Wake()
 }
