@@ -177,8 +177,8 @@ func TestNotifyWebhook(t *testing.T) {
 			if h.Revisions[2].Deliveries[0].Attempts != 1 {
 				t.Errorf("revision 3 took %d attempts after the retry, want 1 (the count restarts)", h.Revisions[2].Deliveries[0].Attempts)
 			}
-			if code, out, _ = c.run("--config", cfgPath, "history", "putin-obama"); !strings.Contains(out, "hook: sent") {
-				t.Errorf("history text lacks the delivery state:\n%s", out)
+			if code, out, _ = c.run("--config", cfgPath, "history", "putin-obama"); code != exitOK || !strings.Contains(out, "hook: sent") {
+				t.Errorf("history: exit %d, want the delivery state:\n%s", code, out)
 			}
 
 			// notify test: the receiver's real answer.
