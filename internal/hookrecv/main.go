@@ -41,6 +41,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "hookrecv:", err)
 		os.Exit(1)
 	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	var mu sync.Mutex
 	http.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
@@ -49,7 +50,7 @@ func main() {
 			return
 		}
 		if err := notify.VerifySignature(*secret, r.Header.Get("Redline-Signature"), body, time.Now(), 0); err != nil {
-			slog.Error("bad signature", "delivery", r.Header.Get("Redline-Delivery"), "error", err.Error())
+			log.Error("bad signature", "delivery", r.Header.Get("Redline-Delivery"), "error", err.Error())
 			http.Error(w, "bad signature", http.StatusUnauthorized)
 			return
 		}
@@ -85,7 +86,7 @@ func main() {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	srv := &http.Server{Addr: *addr, ReadHeaderTimeout: 10 * time.Second}
-	slog.Info("listening", "addr", *addr, "out", *out, "fail", *fail)
+	log.Info("listening", "addr", *addr, "out", *out, "fail", *fail)
 	if err := srv.ListenAndServe(); err != nil {
 		fmt.Fprintln(os.Stderr, "hookrecv:", err)
 		os.Exit(1)
