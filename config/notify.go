@@ -45,7 +45,7 @@ const (
 // onValues are the values On accepts; the revision classes are accepted
 // too, to pick one exactly.
 var onValues = []string{OnNew, OnBody, OnHeadline, OnMetadata, OnErrors,
-	"correction", "major-rewrite", "declared-update", "append-only", "silent-edit", "metadata-only"}
+	"correction", "major-rewrite", "declared-update", "append-only", "silent-edit", "metadata-only", "extractor-update"}
 
 // DefaultOn is what a route is on when it does not say: every revision
 // that is a change, and the watch's health.

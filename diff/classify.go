@@ -37,6 +37,12 @@ const (
 	// before; only the byline, the dates, the page title, the structured
 	// copy of the article or white space changed.
 	ClassMetadataOnly Class = "metadata-only"
+	// ClassExtractorUpdate is not returned by Classify: the monitor gives
+	// it to the first revision after an upgrade of redline changed the
+	// canonical form (extract.FormatVersion), since the texts then differ
+	// whether or not the page changed. It is recorded, shown, and not
+	// notified unless a route asks for it by name.
+	ClassExtractorUpdate Class = "extractor-update"
 )
 
 // Describe returns a short phrase for people, e.g. "silent edit: the body
@@ -58,6 +64,8 @@ func (c Class) Describe() string {
 		return "append only: paragraphs were added at the start or end of the body, nothing else changed in it"
 	case ClassSilentEdit:
 		return "silent edit: the body changed and no date moved"
+	case ClassExtractorUpdate:
+		return "extractor update: redline's canonical form changed since the last revision; the page may not have"
 	case ClassMetadataOnly:
 		return "metadata only: the byline, dates, page title, structured data or spacing changed; headline and body as before"
 	}

@@ -12,7 +12,12 @@ import "strings"
 // PageTitle, Structured, Description, CanonicalURL, PublishedText,
 // UpdatedText and Notes are filled in article mode only.
 type Document struct {
-	Title string `json:"title,omitempty"`
+	// Version is the canonical form's version the document was made with:
+	// the extractor leaves it 0, and whoever stores the document sets it
+	// to FormatVersion, so that a stored revision tells a change of the
+	// page from a change of the extractor.
+	Version int    `json:"version,omitempty"`
+	Title   string `json:"title,omitempty"`
 	// PageTitle is the page's <title>, without a " - Site" suffix, when
 	// it is not the headline (a search-engine headline); "" when it is.
 	PageTitle string `json:"page_title,omitempty"`
@@ -50,6 +55,15 @@ type Document struct {
 	Structured []string `json:"structured,omitempty"`
 	Paragraphs []string `json:"paragraphs"`
 }
+
+// FormatVersion is the version of the canonical form. It goes up whenever a
+// change of the extractor changes the canonical text of pages that did not
+// change (a field added to the header, a rule that keeps or drops other
+// blocks), so that the first revision after an upgrade can be told apart
+// from an edit. Documents stored without a version are version 1.
+//
+//   - 2: the "Page title: " and "Structured data: " header fields.
+const FormatVersion = 2
 
 // Canonical returns the document's canonical text, the form that is stored
 // and compared:

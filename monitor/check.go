@@ -456,11 +456,17 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		res.PreviousAt = prev.FetchedAt
 		res.Change = &ch
 		res.Class = diff.Classify(prev.Text, text, ch)
+		if formatVersion(prev.Document) < extract.FormatVersion {
+			// The previous text was made by an older canonical form: the
+			// texts differ whether or not the page changed.
+			res.Class = diff.ClassExtractorUpdate
+		}
 		res.Summary = ch.Summary()
 		if c.confirmDelay > 0 && !w.SkipConfirm {
 			cf = &confirmation{ex: ex, pol: pol, bodyHash: page.BodyHash, textHash: hash, text: text, stats: rec.Blocks}
 		}
 	}
+	doc.Version = extract.FormatVersion
 	docJSON, err := json.Marshal(doc)
 	if err != nil {
 		return fail(fmt.Errorf("encode document of %s: %w", w.URL, err))
@@ -476,6 +482,18 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		Class:       string(res.Class),
 	}
 	return res, rec, cf
+}
+
+// formatVersion returns the canonical form version a stored document was
+// made with: 1 when it says none (documents stored before versions were).
+func formatVersion(doc json.RawMessage) int {
+	var v struct {
+		Version int `json:"version"`
+	}
+	if len(doc) == 0 || json.Unmarshal(doc, &v) != nil || v.Version < 1 {
+		return 1
+	}
+	return v.Version
 }
 
 func watchLabel(w store.Watch) string {
@@ -494,7 +512,10 @@ func textHash(s string) string {
 // stored fingerprint hold only for the settings they were taken with.
 func settingsKey(opts extract.Options) string {
 	settings, _ := json.Marshal(opts) // a struct of strings cannot fail to encode
-	return textHash(string(settings))[:16]
+	// The canonical form's version too: after an upgrade that changed it,
+	// the first check extracts again, so that the new form is recorded
+	// (as an extractor update) before the page's next real edit.
+	return textHash(fmt.Sprintf("%d %s", extract.FormatVersion, settings))[:16]
 }
 
 // storedFingerprint returns the page fingerprint a watch keeps in its

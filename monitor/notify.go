@@ -104,6 +104,11 @@ func routeWants(r config.Route, res Result, m notify.Message) bool {
 	if res.Outcome == store.OutcomeNew {
 		return slices.Contains(r.On, config.OnNew)
 	}
+	if res.Class == diff.ClassExtractorUpdate {
+		// Not an edit the page is known to have made: only for routes
+		// that ask for it by name.
+		return slices.Contains(r.On, string(res.Class))
+	}
 	kind := config.OnBody
 	switch res.Class {
 	case diff.ClassHeadline:

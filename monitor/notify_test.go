@@ -140,3 +140,55 @@ func TestNotifyRoutes(t *testing.T) {
 		t.Errorf("Notified called %d times, want 5 (new, two changes, failing, recovered)", woken)
 	}
 }
+
+// TestExtractorUpdate: the first change after the canonical form changed
+// (a revision stored by an older redline) is an extractor update: recorded,
+// and notified only to routes that ask for it by name; the next edit is an
+// edit again.
+func TestExtractorUpdate(t *testing.T) {
+	page := testsite.France24(testsite.France24Page{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(page) }))
+	defer srv.Close()
+	s := openStore(t)
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := []config.Route{{To: "default", On: config.DefaultOn}, {To: "upgrades", On: []string{"extractor-update"}}}
+	c := NewChecker(s, f, CheckerOptions{Defaults: store.Extraction{Mode: "article"}, Routes: func(store.Watch) []config.Route { return routes }})
+	w := addWatch(t, s, store.Watch{URL: srv.URL + "/a"})
+	ctx := context.Background()
+
+	// What an older redline stored: a document without a version, whose
+	// text lacks a line today's form has, and shortcuts taken under an
+	// older form (which no longer match: settingsKey has the version).
+	res := mustCheck(t, c, w, store.OutcomeNew)
+	cur, err := s.LatestRevision(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(cur.Text, "\n\n", "\nBy: somebody else\n\n", 1)
+	stale := "0123456789abcdef deadbeef"
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: time.Now(), Outcome: store.OutcomeChanged,
+		BodyHash: "stale", Shortcut: &stale,
+		Revision: &store.Revision{FetchedAt: time.Now(), ContentHash: textHash(old), Text: old, Document: json.RawMessage(`{"title":"x"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	res = mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged)
+	if res.Class != "extractor-update" {
+		t.Fatalf("class %q, want extractor-update", res.Class)
+	}
+	items, err := s.ListOutbox(ctx, store.OutboxFilter{WatchID: w.ID, RevisionSeq: res.Revision})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].Notifier != "upgrades" {
+		t.Errorf("the extractor update went to %+v, want only the route on extractor-update", items)
+	}
+	// Stored now with today's version: the next edit is classified again.
+	paras := testsite.France24Paragraphs()
+	page = testsite.France24(testsite.France24Page{Replace: map[int]string{6: strings.Replace(paras[6], "Sunday", "Monday", 1)}})
+	if res = mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged); res.Class != "silent-edit" {
+		t.Errorf("class %q after the update, want silent-edit", res.Class)
+	}
+}
