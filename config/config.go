@@ -42,9 +42,10 @@ type Config struct {
 	// CheckRetention is how long `redline run` keeps check rows; older
 	// ones are pruned every hour. 0 keeps them forever. Default 720h.
 	CheckRetention time.Duration
-	// BaseURL is where redline's web interface is reached (for example
-	// https://redline.example.org); messages link to revisions under it.
-	// Empty: no links.
+	// BaseURL is the address readers reach `redline run`'s listen address
+	// at (for example http://redline.internal:8080); messages link to the
+	// revision pages served there (/watches/ID/revisions/N). Empty: no
+	// links.
 	BaseURL string
 	// Notifiers are the channels notifications go through, in file order.
 	Notifiers []Notifier

@@ -52,8 +52,10 @@
 //     rule that matches a host applies.
 //   - retention: {checks: D}: `redline run` deletes check rows older than
 //     the Go duration D every hour; 0 keeps them forever. Default 720h.
-//   - base_url: where redline's web interface is reached; notifications
-//     link to revisions under it. Default none (no links).
+//   - base_url: the address readers reach `redline run`'s listen address
+//     at (e.g. http://redline.internal:8080); notifications link to the
+//     revision pages it serves, BASE/watches/ID/revisions/N. Default none
+//     (no links).
 //   - notifiers: a mapping of names (letters, digits, '-', '_'; at most
 //     64) to channels: {type: webhook, url, secret, headers, timeout},
 //     {type: shoutrrr, url, template, timeout}, {type: email, url:

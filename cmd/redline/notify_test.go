@@ -264,6 +264,17 @@ func TestRunNotifies(t *testing.T) {
 		m, n := recv.last()
 		return n == 1 && m.Event == notify.EventChanged && m.Revision.New == 2
 	})
+	// The message's link is a page of the same server.
+	if m, _ := recv.last(); m.Revision.URL != "" {
+		t.Errorf("a link without base_url: %q", m.Revision.URL)
+	}
+	code, page := get(t, base+"/watches/1/revisions/2")
+	if code != 200 || !strings.Contains(page, "<del>Sunday</del>") || !strings.Contains(page, "<ins>Monday</ins>") || !strings.Contains(page, "silent edit") {
+		t.Errorf("revision page: %d\n%s", code, page)
+	}
+	if code, _ := get(t, base+"/watches/1/revisions/9"); code != 404 {
+		t.Errorf("a missing revision's page: %d, want 404", code)
+	}
 	_, m := get(t, base+"/metrics")
 	for _, want := range []string{`redline_deliveries_total{notifier="hook",outcome="ok"} 1`, `redline_outbox_items{state="sent"} 1`, `redline_outbox_items{state="pending"} 1`} {
 		if !strings.Contains(m, want) {

@@ -106,7 +106,7 @@ func runRun(ctx context.Context, a *app, args []string) int {
 		if err != nil {
 			return a.fail(err)
 		}
-		a.logger.Info("serving", "addr", ln.Addr().String(), "paths", "/metrics /healthz /readyz")
+		a.logger.Info("serving", "addr", ln.Addr().String(), "paths", "/metrics /healthz /readyz /watches/ID/revisions/N")
 		wg.Go(func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				a.logger.Error("http server", "error", err.Error())
@@ -297,6 +297,7 @@ func (rt *daemonRun) reload(ctx context.Context, why string) {
 func (rt *daemonRun) serve(addr string) (*http.Server, net.Listener, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", rt.metrics.Handler())
+	mux.Handle("GET /watches/{id}/revisions/{seq}", revisionPage(rt.store))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
 	})
