@@ -188,6 +188,27 @@ func (s Spec) Next(now time.Time, key int64, h History) time.Time {
 	return time.Time{}
 }
 
+// Firing returns the spec's first firing strictly after now, without any
+// jitter: the same time for every key, for windows that many watches share
+// (a notification digest). For "@every d" the firings are the multiples of
+// d since the Unix epoch. The adaptive schedule has no firings: the zero
+// Time.
+func (s Spec) Firing(now time.Time) time.Time {
+	switch s.kind {
+	case kindCron:
+		return s.fire(now)
+	case kindEvery:
+		step := int64(s.every / time.Second)
+		sec := now.Unix()
+		q := sec / step
+		if sec%step != 0 && sec < 0 {
+			q--
+		}
+		return time.Unix((q+1)*step, 0).In(now.Location())
+	}
+	return time.Time{}
+}
+
 // Period returns the watch's normal gap between checks, before jitter: for
 // cron specs the gap between the next two firings after now, for @every its
 // duration, and for the adaptive schedule its upper bound (Adaptive.Max),
