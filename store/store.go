@@ -240,6 +240,10 @@ type Notification struct {
 	// (quiet hours, digest windows); zero means at once (the check's
 	// StartedAt).
 	NotBefore time.Time
+	// Group, when not empty, makes the item part of a group delivered as
+	// one message (a digest): ClaimOutbox claims a group's due items
+	// together. At most 200 bytes of valid UTF-8.
+	Group string
 }
 
 // States of an OutboxItem.
@@ -279,6 +283,8 @@ type OutboxItem struct {
 	SentAt        time.Time // when it was delivered; zero unless sent
 	LastError     string    // the last failed attempt's error, "" after success or before any attempt
 	LastStatus    int       // the receiver's status code at the last attempt (HTTP status or the like), 0 when none
+	// Group is the Notification's Group ("" for none).
+	Group string
 	// The lease, as ClaimOutbox set it; read-only views, like a watch's.
 	LeaseOwner     string
 	LeaseExpiresAt time.Time
@@ -577,7 +583,10 @@ type Store interface {
 	// at now (NextAttemptAt not after now) and not leased (no lease, or
 	// one that ended at or before now), in order of NextAttemptAt then
 	// ID, and returns them whole with LeaseOwner owner and LeaseExpiresAt
-	// now+lease. Concurrent calls, from this process or from others
+	// now+lease. When it claims an item of a Group, it also claims every
+	// other item of that group that is due and not leased, beyond limit,
+	// so that a group is delivered whole; the result lists the items in
+	// claim order, each group's extra items right after the group's first. Concurrent calls, from this process or from others
 	// sharing the database, never claim one item twice while its lease
 	// runs. An empty owner, a zero now, a limit below 1 or a lease that is
 	// not positive are refused.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,9 @@ import (
 // name is ASCII).
 const MaxNotifier = 64
 
+// MaxGroup is the longest store.Notification.Group, in bytes.
+const MaxGroup = 200
+
 // MaxDeliveryError is the most bytes of store.Delivery.Error that
 // FinishDelivery keeps (see DeliveryError).
 const MaxDeliveryError = 2048
@@ -26,7 +30,8 @@ const MaxDeliveryError = 2048
 // is store.NotifyNew, store.NotifyChanged, store.EventFailing or
 // store.EventRecovered; Payload is a JSON object in valid UTF-8 (the
 // engines store it as text, which PostgreSQL refuses to hold invalid
-// UTF-8 in). NotBefore may be anything, zero included.
+// UTF-8 in); Group is empty or at most MaxGroup bytes of valid UTF-8
+// without NUL (ValidateGroup). NotBefore may be anything, zero included.
 func ValidateNotification(n store.Notification) error {
 	if n.Notifier == "" || len(n.Notifier) > MaxNotifier {
 		return fmt.Errorf("notifier name %q: want 1 to %d characters", n.Notifier, MaxNotifier)
@@ -44,6 +49,24 @@ func ValidateNotification(n store.Notification) error {
 	}
 	if !isJSONObject(n.Payload) {
 		return fmt.Errorf("notifier %s on %s: payload is not a JSON object", n.Notifier, n.On)
+	}
+	if err := ValidateGroup(n.Group); err != nil {
+		return fmt.Errorf("notifier %s on %s: %w", n.Notifier, n.On, err)
+	}
+	return nil
+}
+
+// ValidateGroup reports why g cannot be a store.Notification.Group, or nil
+// when it can: "" (no group), or at most MaxGroup bytes of valid UTF-8
+// without NUL (which PostgreSQL text cannot hold).
+func ValidateGroup(g string) error {
+	switch {
+	case len(g) > MaxGroup:
+		return fmt.Errorf("group of %d bytes, want at most %d", len(g), MaxGroup)
+	case !utf8.ValidString(g):
+		return fmt.Errorf("group %q is not valid UTF-8", g)
+	case strings.IndexByte(g, 0) >= 0:
+		return fmt.Errorf("group %q contains NUL", g)
 	}
 	return nil
 }
@@ -98,9 +121,9 @@ func OutboxKey(watchID int64, kind string, ref int64, notifier string) string {
 // ev (ev.ID set by the engine; Kind empty when none). The others are
 // ignored. r must have passed Validate and Normalize.
 //
-// Each item is pending, without attempts, created at r.StartedAt and due at
-// its NotBefore (microseconds, UTC) or, when that is zero, at r.StartedAt;
-// it has no ID yet.
+// Each item is pending, without attempts, in its notification's Group,
+// created at r.StartedAt and due at its NotBefore (microseconds, UTC) or,
+// when that is zero, at r.StartedAt; it has no ID yet.
 func Outbox(r store.CheckResult, seq int, ev store.Event) []store.OutboxItem {
 	var items []store.OutboxItem
 	for _, n := range r.Notify {
@@ -109,6 +132,7 @@ func Outbox(r store.CheckResult, seq int, ev store.Event) []store.OutboxItem {
 			Notifier:      n.Notifier,
 			Kind:          n.On,
 			Payload:       n.Payload,
+			Group:         n.Group,
 			State:         store.OutboxPending,
 			CreatedAt:     r.StartedAt,
 			NextAttemptAt: r.StartedAt,
@@ -206,4 +230,48 @@ func CompareOutbox(a, b store.OutboxItem) int {
 		return c
 	}
 	return cmp.Compare(a.ID, b.ID)
+}
+
+// OutboxGroups returns the distinct groups of items, leaving out "" (no
+// group), in the order of their first item: the groups whose other due
+// items ClaimOutbox claims with them.
+func OutboxGroups(items []store.OutboxItem) []string {
+	var groups []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if it.Group != "" && !seen[it.Group] {
+			seen[it.Group] = true
+			groups = append(groups, it.Group)
+		}
+	}
+	return groups
+}
+
+// ClaimOrder returns the items of one claim in the order ClaimOutbox
+// returns them: claimed, the items it chose within its limit, in claim
+// order (CompareOutbox), with each group's extra items (those of extra in
+// that group, in CompareOutbox order) right after the first claimed item
+// of the group. An extra item of no claimed item's group (there should be
+// none) comes last, not lost. Neither argument is modified.
+func ClaimOrder(claimed, extra []store.OutboxItem) []store.OutboxItem {
+	claimed = slices.SortedStableFunc(slices.Values(claimed), CompareOutbox)
+	extra = slices.SortedStableFunc(slices.Values(extra), CompareOutbox)
+	byGroup := map[string][]store.OutboxItem{}
+	for _, it := range extra {
+		byGroup[it.Group] = append(byGroup[it.Group], it)
+	}
+	out := make([]store.OutboxItem, 0, len(claimed)+len(extra))
+	for _, it := range claimed {
+		out = append(out, it)
+		if it.Group != "" {
+			out = append(out, byGroup[it.Group]...)
+			delete(byGroup, it.Group)
+		}
+	}
+	for _, it := range extra {
+		if _, left := byGroup[it.Group]; left {
+			out = append(out, it)
+		}
+	}
+	return out
 }

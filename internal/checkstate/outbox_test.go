@@ -2,6 +2,7 @@ package checkstate
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,13 @@ func TestValidateNotification(t *testing.T) {
 	if err := ValidateNotification(n); err != nil {
 		t.Errorf("ValidateNotification(%d-character name) = %v", MaxNotifier, err)
 	}
+	for _, g := range []string{"digest/team/1748766600", "é", strings.Repeat("x", MaxGroup), strings.Repeat("é", MaxGroup/2), " "} {
+		n := ok
+		n.Group = g
+		if err := ValidateNotification(n); err != nil {
+			t.Errorf("ValidateNotification(Group %.20q…, %d bytes) = %v", g, len(g), err)
+		}
+	}
 	tests := []struct {
 		name   string
 		modify func(*store.Notification)
@@ -41,6 +49,11 @@ func TestValidateNotification(t *testing.T) {
 		{"array", func(n *store.Notification) { n.Payload = json.RawMessage(`[]`) }, "not a JSON object"},
 		{"invalid", func(n *store.Notification) { n.Payload = json.RawMessage(`{"a":}`) }, "not a JSON object"},
 		{"not UTF-8", func(n *store.Notification) { n.Payload = json.RawMessage("{\"a\":\"\xff\"}") }, "not a JSON object"},
+		{"long group", func(n *store.Notification) { n.Group = strings.Repeat("x", MaxGroup+1) }, "group of 201 bytes, want at most 200"},
+		{"long group of runes", func(n *store.Notification) { n.Group = strings.Repeat("é", MaxGroup/2) + "x" }, "group of 201 bytes"},
+		{"group not UTF-8", func(n *store.Notification) { n.Group = "digest\xff" }, "not valid UTF-8"},
+		{"group cut in a rune", func(n *store.Notification) { n.Group = "é"[:1] }, "not valid UTF-8"},
+		{"group with NUL", func(n *store.Notification) { n.Group = "a\x00b" }, "contains NUL"},
 	}
 	for _, tt := range tests {
 		n := ok
@@ -65,10 +78,12 @@ func TestValidateNotification(t *testing.T) {
 func TestOutbox(t *testing.T) {
 	t.Parallel()
 	payload := json.RawMessage(`{"k":1}`)
+	// b's notifications are of a group, a's of none.
+	group := map[string]string{"a": "", "b": "digest/b"}
 	all := func(notifier string, notBefore time.Time) []store.Notification {
 		var ns []store.Notification
 		for _, on := range []string{store.NotifyNew, store.NotifyChanged, store.EventFailing, store.EventRecovered} {
-			ns = append(ns, store.Notification{Notifier: notifier, On: on, Payload: payload, NotBefore: notBefore})
+			ns = append(ns, store.Notification{Notifier: notifier, On: on, Payload: payload, NotBefore: notBefore, Group: group[notifier]})
 		}
 		return ns
 	}
@@ -76,7 +91,8 @@ func TestOutbox(t *testing.T) {
 	item := func(kind string, seq int, event int64, notifier string, next time.Time) store.OutboxItem {
 		ref := int64(seq) + event
 		return store.OutboxItem{WatchID: 7, Notifier: notifier, Kind: kind, RevisionSeq: seq, EventID: event,
-			Key: OutboxKey(7, kind, ref, notifier), Payload: payload, State: store.OutboxPending, CreatedAt: t0, NextAttemptAt: next}
+			Key: OutboxKey(7, kind, ref, notifier), Payload: payload, Group: group[notifier], State: store.OutboxPending,
+			CreatedAt: t0, NextAttemptAt: next}
 	}
 	tests := []struct {
 		name    string
@@ -178,5 +194,59 @@ func TestCompareOutbox(t *testing.T) {
 	c := store.OutboxItem{ID: 6, NextAttemptAt: t0}
 	if CompareOutbox(a, b) >= 0 || CompareOutbox(a, c) >= 0 || CompareOutbox(c, a) <= 0 || CompareOutbox(a, a) != 0 {
 		t.Error("CompareOutbox does not order by NextAttemptAt, then ID")
+	}
+}
+
+func TestOutboxGroups(t *testing.T) {
+	t.Parallel()
+	items := []store.OutboxItem{{ID: 1}, {ID: 2, Group: "b"}, {ID: 3, Group: "a"}, {ID: 4}, {ID: 5, Group: "b"}, {ID: 6, Group: "c"}}
+	if d := cmp.Diff([]string{"b", "a", "c"}, OutboxGroups(items)); d != "" {
+		t.Errorf("OutboxGroups (-want +got):\n%s", d)
+	}
+	if got := OutboxGroups([]store.OutboxItem{{ID: 1}}); len(got) != 0 {
+		t.Errorf("OutboxGroups(no group) = %q, want none", got)
+	}
+}
+
+func TestClaimOrder(t *testing.T) {
+	t.Parallel()
+	it := func(id int64, at time.Time, group string) store.OutboxItem {
+		return store.OutboxItem{ID: id, NextAttemptAt: at, Group: group}
+	}
+	ids := func(items []store.OutboxItem) []int64 {
+		out := []int64{}
+		for _, it := range items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		name           string
+		claimed, extra []store.OutboxItem
+		want           []int64
+	}{
+		{"nothing", nil, nil, []int64{}},
+		{"no group", []store.OutboxItem{it(2, t0, ""), it(1, t0, "")}, nil, []int64{1, 2}},
+		{"a whole group", []store.OutboxItem{it(1, t0, "g")}, []store.OutboxItem{it(5, t1, "g"), it(3, t0, "g"), it(4, t0, "g")},
+			[]int64{1, 3, 4, 5}},
+		{"after the group's first", // claimed 2 (g) comes later in claim order; g's extras right after 1
+			[]store.OutboxItem{it(1, t0, "g"), it(9, t0, ""), it(2, t1, "g")},
+			[]store.OutboxItem{it(7, t1, "g"), it(8, t1, "g")},
+			[]int64{1, 7, 8, 9, 2}},
+		{"two groups", // claimed in disorder (a re-checked row), sorted
+			[]store.OutboxItem{it(6, t1, "h"), it(1, t0, ""), it(2, t0, "g")},
+			[]store.OutboxItem{it(10, t1, "g"), it(11, t1, "h"), it(12, t1, "g")},
+			[]int64{1, 2, 10, 12, 6, 11}},
+		{"an extra of no claimed group", []store.OutboxItem{it(1, t0, "g")}, []store.OutboxItem{it(3, t0, "x"), it(2, t0, "g")},
+			[]int64{1, 2, 3}},
+	}
+	for _, tt := range tests {
+		claimed, extra := slices.Clone(tt.claimed), slices.Clone(tt.extra)
+		if d := cmp.Diff(tt.want, ids(ClaimOrder(tt.claimed, tt.extra))); d != "" {
+			t.Errorf("%s: ClaimOrder (-want +got):\n%s", tt.name, d)
+		}
+		if !slices.Equal(ids(claimed), ids(tt.claimed)) || !slices.Equal(ids(extra), ids(tt.extra)) {
+			t.Errorf("%s: ClaimOrder modified its arguments", tt.name)
+		}
 	}
 }

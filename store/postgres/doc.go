@@ -27,7 +27,11 @@
 // lock, so each transition is recorded once across processes, and the
 // outbox items the check asks for in the same transaction. ClaimOutbox
 // selects the due items FOR UPDATE SKIP LOCKED and leases them, as
-// ClaimDue does watches; FinishDelivery is one UPDATE matching only while
+// ClaimDue does watches, with the other due items of their groups
+// (digests), selected the same way through a partial index on (grp,
+// next_attempt_at, id) over the grouped pending items (outbox_group): a
+// group is claimed whole, unless concurrent claims race for it and split
+// it, each item still going to one of them. FinishDelivery is one UPDATE matching only while
 // the owner holds the lease. Payloads are text, not jsonb (as the block
 // stats): kept byte for byte and any JSON string accepted, \u0000
 // included.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 
 // outboxColumns are the columns scanOutbox reads, in its order.
 const outboxColumns = `id, watch_id, notifier, kind, revision_seq, event_id, key, payload, state, attempts,
-	created_at, next_attempt_at, sent_at, last_error, last_status, lease_owner, lease_expires_at`
+	created_at, next_attempt_at, sent_at, last_error, last_status, grp, lease_owner, lease_expires_at`
 
 func scanOutbox(row pgx.Row) (store.OutboxItem, error) {
 	var (
@@ -29,7 +28,7 @@ func scanOutbox(row pgx.Row) (store.OutboxItem, error) {
 		leaseOwner    *string
 	)
 	err := row.Scan(&it.ID, &it.WatchID, &it.Notifier, &it.Kind, &seq, &eventID, &it.Key, &payload, &it.State, &it.Attempts,
-		&it.CreatedAt, &it.NextAttemptAt, &sent, &it.LastError, &it.LastStatus, &leaseOwner, &leaseTo)
+		&it.CreatedAt, &it.NextAttemptAt, &sent, &it.LastError, &it.LastStatus, &it.Group, &leaseOwner, &leaseTo)
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
@@ -69,9 +68,9 @@ func insertOutbox(ctx context.Context, tx pgx.Tx, it store.OutboxItem) error {
 		eventID = &it.EventID
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO outbox
-		(watch_id, notifier, kind, revision_seq, event_id, key, payload, state, created_at, next_attempt_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		it.WatchID, it.Notifier, it.Kind, seq, eventID, it.Key, string(it.Payload), it.State, it.CreatedAt, it.NextAttemptAt)
+		(watch_id, notifier, kind, revision_seq, event_id, key, payload, state, created_at, next_attempt_at, grp)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		it.WatchID, it.Notifier, it.Kind, seq, eventID, it.Key, string(it.Payload), it.State, it.CreatedAt, it.NextAttemptAt, it.Group)
 	if err != nil {
 		return fmt.Errorf("insert outbox item %s: %w", it.Key, err)
 	}
@@ -79,11 +78,14 @@ func insertOutbox(ctx context.Context, tx pgx.Tx, it store.OutboxItem) error {
 }
 
 // ClaimOutbox implements store.Store, as ClaimDue claims watches: its
-// transaction selects the claimable items FOR UPDATE SKIP LOCKED, then
-// leases them, so concurrent claims (from any process) never return the
-// same item and none waits for another. An item whose row is locked at
-// that moment for another reason (FinishDelivery, RetryOutbox) is left for
-// a later claim.
+// transaction selects the claimable items FOR UPDATE SKIP LOCKED, then the
+// claimable items of their groups the same way, then leases them all, so
+// concurrent claims (from any process) never return the same item and none
+// waits for another. An item whose row is locked at that moment for
+// another reason (FinishDelivery, RetryOutbox) is left for a later claim;
+// so is an item of a group that a concurrent claim is taking at the same
+// moment: a group is claimed whole unless claims race for it, and then
+// each of its items still goes to one claim only.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]store.OutboxItem, error) {
 	if err := checkstate.ValidateClaim(owner, now, limit, lease); err != nil {
 		return nil, fmt.Errorf("claim outbox items for %s: %w", owner, err)
@@ -101,7 +103,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, li
 }
 
 // claimOutbox runs ClaimOutbox's transaction: it locks the claimable items
-// in due order, then leases them to owner until the given time.
+// in due order, up to limit, then the other claimable items of their
+// groups (checkstate.OutboxGroups), and leases them all to owner until the
+// given time.
 func claimOutbox(ctx context.Context, tx pgx.Tx, owner string, now time.Time, limit int, until time.Time) ([]store.OutboxItem, error) {
 	rows, err := tx.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE state = 'pending' AND next_attempt_at <= $1
@@ -123,16 +127,37 @@ func claimOutbox(ctx context.Context, tx pgx.Tx, owner string, now time.Time, li
 	for i, it := range items {
 		ids[i] = it.ID
 	}
+	var extra []store.OutboxItem
+	if groups := checkstate.OutboxGroups(items); len(groups) > 0 {
+		// The rows of ids are this transaction's: SKIP LOCKED would not
+		// skip them, hence id <> ALL. Both terms of the outbox_group
+		// index's WHERE are named, for generic plans.
+		rows, err := tx.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
+			WHERE grp = ANY($1) AND grp <> '' AND state = 'pending' AND next_attempt_at <= $2
+				AND (lease_owner IS NULL OR lease_expires_at <= $2) AND id <> ALL($3)
+			ORDER BY next_attempt_at, id
+			FOR UPDATE SKIP LOCKED`, groups, now, ids)
+		if err != nil {
+			return nil, fmt.Errorf("select due items of their groups: %w", err)
+		}
+		if extra, err = collectOutbox(rows); err != nil {
+			return nil, fmt.Errorf("select due items of their groups: %w", err)
+		}
+		for _, it := range extra {
+			ids = append(ids, it.ID)
+		}
+	}
 	if _, err := tx.Exec(ctx, `UPDATE outbox SET lease_owner = $1, lease_expires_at = $2 WHERE id = ANY($3)`,
 		owner, until, ids); err != nil {
 		return nil, fmt.Errorf("lease due items: %w", err)
 	}
+	// ClaimOrder sorts: a row re-checked on its newest version (see
+	// ClaimDue) may come out of the ORDER BY's order if its next_attempt_at
+	// changed meanwhile.
+	items = checkstate.ClaimOrder(items, extra)
 	for i := range items {
 		items[i].LeaseOwner, items[i].LeaseExpiresAt = owner, until
 	}
-	// A row re-checked on its newest version (see ClaimDue) may come out of
-	// the ORDER BY's order if its next_attempt_at changed meanwhile.
-	slices.SortFunc(items, checkstate.CompareOutbox)
 	return items, nil
 }
 

@@ -233,6 +233,7 @@ func TestColumnTypes(t *testing.T) {
 		"outbox.next_attempt_at":    "timestamp with time zone",
 		"outbox.sent_at":            "timestamp with time zone",
 		"outbox.lease_expires_at":   "timestamp with time zone",
+		"outbox.grp":                "text",
 	}
 	rows, err := s.pool.Query(t.Context(), `SELECT table_name || '.' || column_name, data_type
 		FROM information_schema.columns WHERE table_schema = current_schema()`)
@@ -387,5 +388,103 @@ func upgradedHistory(t *testing.T, s *Store, id int64) {
 	}
 	if n, err := s.PruneChecks(ctx, time.Unix(2, 0)); err != nil || n != 1 {
 		t.Errorf("PruneChecks on the migrated schema = %d, %v; want 1", n, err)
+	}
+}
+
+// TestUpgradeFromVersion6 opens a schema that a redline of schema version 6
+// (the outbox without groups) created and filled: Open migrates it, its
+// items read back in no group and are claimed as before, and grouped items
+// written since are claimed together.
+func TestUpgradeFromVersion6(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dsn := pgtest.DSN(t)
+	ms, err := sqlmigrate.Load(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 7 {
+		t.Fatalf("%d migrations, want at least 7", len(ms))
+	}
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := 1; v <= 6; v++ {
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if applied, err := migrateStep(ctx, tx, ms[:6]); err != nil || !applied {
+				return fmt.Errorf("apply migration %d: %v, %w", v, applied, err)
+			}
+			return nil
+		})
+		if err != nil {
+			pool.Close()
+			t.Fatal(err)
+		}
+	}
+	var watchID int64
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO watches (url, created_at) VALUES ($1, now()) RETURNING id`,
+			"https://example.com/v6").Scan(&watchID); err != nil {
+			return err
+		}
+		for i, state := range []string{"pending", "sent", "pending"} {
+			if _, err := tx.Exec(ctx, `INSERT INTO outbox
+				(watch_id, notifier, kind, revision_seq, key, payload, state, created_at, next_attempt_at)
+				VALUES ($1, 'mail', 'changed', $2, $3, '{}', $4, $5, $6)`,
+				watchID, i+1, fmt.Sprintf("%d-changed-%d-mail", watchID, i+1), state,
+				time.Unix(100, 0), time.Unix(int64(100+i), 0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	pool.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("Open(version 6 schema): %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if v, rows := schemaVersion(t, s); v != len(ms) || rows != len(ms) {
+		t.Errorf("after Open: schema version %d in %d rows, want %d in %d", v, rows, len(ms), len(ms))
+	}
+	var indexes int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM pg_indexes
+		WHERE schemaname = current_schema() AND indexname = 'outbox_group'`).Scan(&indexes); err != nil || indexes != 1 {
+		t.Errorf("index outbox_group: %d, %v; want it created", indexes, err)
+	}
+	old, err := s.ListOutbox(ctx, store.OutboxFilter{})
+	if err != nil || len(old) != 3 {
+		t.Fatalf("ListOutbox on the migrated schema = %+v, %v; want the 3 items", old, err)
+	}
+	for _, it := range old {
+		if it.Group != "" {
+			t.Errorf("migrated item %d in group %q, want none", it.ID, it.Group)
+		}
+	}
+
+	// Grouped items written now, due after the old ones.
+	_, err = s.RecordCheck(ctx, store.CheckResult{WatchID: watchID, StartedAt: time.Unix(200, 0), Outcome: store.OutcomeError,
+		Error: "HTTP 500", FailingAfter: 1, Notify: []store.Notification{
+			{Notifier: "a", On: store.EventFailing, Payload: []byte(`{}`), Group: "digest/1"},
+			{Notifier: "b", On: store.EventFailing, Payload: []byte(`{}`), Group: "digest/1"},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(300, 0)
+	for _, want := range [][]string{{""}, {""}, {"digest/1", "digest/1"}} {
+		got, err := s.ClaimOutbox(ctx, "upgraded", now, 1, time.Minute)
+		var groups []string
+		for _, it := range got {
+			groups = append(groups, it.Group)
+		}
+		if err != nil || strings.Join(groups, ",") != strings.Join(want, ",") {
+			t.Errorf("ClaimOutbox(limit 1) on the migrated schema = %+v, %v; want items of groups %q", got, err, want)
+		}
 	}
 }

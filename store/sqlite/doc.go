@@ -33,9 +33,13 @@
 // transaction on the writer, as ClaimDue does watches, so no item is
 // claimed twice; FinishDelivery, RetryOutbox and RetryDead are single
 // UPDATEs, FinishDelivery's matching only while the owner holds the lease.
-// An index on (state, next_attempt_at) serves ClaimOutbox, NextOutboxDue,
-// RetryDead and CountOutbox; one on (watch_id, revision_seq) serves
-// ListOutbox by watch and the cascade of DeleteWatch.
+// The same transaction then claims the other due items of the groups
+// (digests) among those, so a group is claimed whole. An index on (state,
+// next_attempt_at) serves ClaimOutbox, NextOutboxDue, RetryDead and
+// CountOutbox; a partial one on (grp, next_attempt_at) over the grouped
+// pending items (outbox_group, named with INDEXED BY) serves the group
+// part of ClaimOutbox; one on (watch_id, revision_seq) serves ListOutbox
+// by watch and the cascade of DeleteWatch.
 //
 // PruneChecks deletes in batches of 10,000 checks, each its own short
 // transaction on the writer, so checks recorded meanwhile wait for one

@@ -15,7 +15,7 @@ import (
 
 // outboxColumns are the columns scanOutbox reads, in its order.
 const outboxColumns = `id, watch_id, notifier, kind, revision_seq, event_id, key, payload, state, attempts,
-	created_at, next_attempt_at, sent_at, last_error, last_status, lease_owner, lease_expires_at`
+	created_at, next_attempt_at, sent_at, last_error, last_status, grp, lease_owner, lease_expires_at`
 
 func scanOutbox(row scanner) (store.OutboxItem, error) {
 	var (
@@ -27,7 +27,7 @@ func scanOutbox(row scanner) (store.OutboxItem, error) {
 		leaseOwner    sql.NullString
 	)
 	err := row.Scan(&it.ID, &it.WatchID, &it.Notifier, &it.Kind, &seq, &eventID, &it.Key, &payload, &it.State, &it.Attempts,
-		&created, &next, &sent, &it.LastError, &it.LastStatus, &leaseOwner, &leaseTo)
+		&created, &next, &sent, &it.LastError, &it.LastStatus, &it.Group, &leaseOwner, &leaseTo)
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
@@ -60,12 +60,12 @@ func scanOutboxRows(rows *sql.Rows) ([]store.OutboxItem, error) {
 // ignored: a new item has none) inside tx.
 func insertOutbox(ctx context.Context, tx *sql.Tx, it store.OutboxItem) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox
-		(watch_id, notifier, kind, revision_seq, event_id, key, payload, state, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(watch_id, notifier, kind, revision_seq, event_id, key, payload, state, created_at, next_attempt_at, grp)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		it.WatchID, it.Notifier, it.Kind,
 		sql.NullInt64{Int64: int64(it.RevisionSeq), Valid: it.RevisionSeq > 0},
 		sql.NullInt64{Int64: it.EventID, Valid: it.EventID > 0},
-		it.Key, string(it.Payload), it.State, it.CreatedAt.UnixMicro(), it.NextAttemptAt.UnixMicro())
+		it.Key, string(it.Payload), it.State, it.CreatedAt.UnixMicro(), it.NextAttemptAt.UnixMicro(), it.Group)
 	if err != nil {
 		return fmt.Errorf("insert outbox item %s: %w", it.Key, err)
 	}
@@ -75,7 +75,9 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, it store.OutboxItem) error {
 // ClaimOutbox implements store.Store. Like ClaimDue, its transaction runs
 // on the single writer connection and begins IMMEDIATE, so it holds
 // SQLite's write lock from its first statement: the items it reads as
-// unleased cannot be claimed meanwhile, by this process or another.
+// unleased, those it chose within the limit and the other due items of
+// their groups alike, cannot be claimed meanwhile, by this process or
+// another, and a group is claimed whole.
 func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, limit int, lease time.Duration) ([]store.OutboxItem, error) {
 	if err := checkstate.ValidateClaim(owner, now, limit, lease); err != nil {
 		return nil, fmt.Errorf("claim outbox items for %s: %w", owner, err)
@@ -88,7 +90,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, owner string, now time.Time, li
 }
 
 // claimOutbox runs ClaimOutbox's transaction: it reads the claimable items
-// in due order, then leases them to owner until the given time.
+// in due order, up to limit, then the other claimable items of their
+// groups (checkstate.OutboxGroups), and leases them all to owner until the
+// given time.
 func (s *Store) claimOutbox(ctx context.Context, owner string, now time.Time, limit int, until time.Time) ([]store.OutboxItem, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -110,9 +114,18 @@ func (s *Store) claimOutbox(ctx context.Context, owner string, now time.Time, li
 	if len(items) == 0 {
 		return nil, nil
 	}
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
+	var extra []store.OutboxItem
+	if groups := checkstate.OutboxGroups(items); len(groups) > 0 {
+		if extra, err = claimableOfGroups(ctx, tx, groups, items, now); err != nil {
+			return nil, err
+		}
+	}
+	ids := make([]int64, 0, len(items)+len(extra))
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	for _, it := range extra {
+		ids = append(ids, it.ID)
 	}
 	idList, err := json.Marshal(ids)
 	if err != nil {
@@ -125,8 +138,43 @@ func (s *Store) claimOutbox(ctx context.Context, owner string, now time.Time, li
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	items = checkstate.ClaimOrder(items, extra)
 	for i := range items {
 		items[i].LeaseOwner, items[i].LeaseExpiresAt = owner, until
+	}
+	return items, nil
+}
+
+// claimableOfGroups reads inside tx the pending items of groups due at now
+// and not leased, other than those of chosen, in due order, through the
+// outbox_group index: INDEXED BY, since without statistics (the store runs
+// no ANALYZE) SQLite would rather walk outbox_due, every due item of any
+// group or none; the query names both terms of the partial index's WHERE,
+// which SQLite requires to use it.
+func claimableOfGroups(ctx context.Context, tx *sql.Tx, groups []string, chosen []store.OutboxItem, now time.Time) ([]store.OutboxItem, error) {
+	groupList, err := json.Marshal(groups)
+	if err != nil {
+		return nil, fmt.Errorf("encode groups: %w", err)
+	}
+	ids := make([]int64, len(chosen))
+	for i, it := range chosen {
+		ids[i] = it.ID
+	}
+	idList, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("encode item IDs: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox INDEXED BY outbox_group
+		WHERE grp IN (SELECT value FROM json_each(?1)) AND grp <> '' AND state = 'pending'
+			AND next_attempt_at <= ?2 AND (lease_owner IS NULL OR lease_expires_at <= ?2)
+			AND id NOT IN (SELECT value FROM json_each(?3))
+		ORDER BY next_attempt_at, id`, string(groupList), now.UnixMicro(), string(idList))
+	if err != nil {
+		return nil, fmt.Errorf("select due items of their groups: %w", err)
+	}
+	items, err := scanOutboxRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("select due items of their groups: %w", err)
 	}
 	return items, nil
 }

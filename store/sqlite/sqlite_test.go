@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -488,5 +489,92 @@ func TestPruneChecksBatches(t *testing.T) {
 	}
 	if left != recent {
 		t.Errorf("%d checks left, want the %d recent ones", left, recent)
+	}
+}
+
+// TestUpgradeFromVersion6 opens a database that a redline of schema
+// version 6 (the outbox without groups) created and filled: Open migrates
+// it, its items read back in no group and are claimed as before, and
+// grouped items written since are claimed together.
+func TestUpgradeFromVersion6(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v6.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := sqlmigrate.Load(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 7 {
+		t.Fatalf("%d migrations, want at least 7", len(ms))
+	}
+	for v := 1; v <= 6; v++ {
+		if applied, err := migrateStep(ctx, db, ms[:6]); err != nil || !applied {
+			t.Fatalf("apply migration %d: %v, %v", v, applied, err)
+		}
+	}
+	var watchID int64
+	if err := db.QueryRowContext(ctx, `INSERT INTO watches (url, created_at) VALUES (?, ?) RETURNING id`,
+		"https://example.com/v6", time.Unix(1, 0).UnixMicro()).Scan(&watchID); err != nil {
+		t.Fatal(err)
+	}
+	for i, state := range []string{"pending", "sent", "pending"} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO outbox
+			(watch_id, notifier, kind, revision_seq, key, payload, state, created_at, next_attempt_at)
+			VALUES (?, 'mail', 'changed', ?, ?, '{}', ?, ?, ?)`,
+			watchID, i+1, fmt.Sprintf("%d-changed-%d-mail", watchID, i+1), state,
+			time.Unix(100, 0).UnixMicro(), time.Unix(int64(100+i), 0).UnixMicro()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(version 6 database): %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if got := schemaVersion(t, s); got != len(ms) {
+		t.Errorf("schema version after Open = %d, want %d", got, len(ms))
+	}
+	var indexes int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'outbox_group'`).
+		Scan(&indexes); err != nil || indexes != 1 {
+		t.Errorf("index outbox_group: %d, %v; want it created", indexes, err)
+	}
+	old, err := s.ListOutbox(ctx, store.OutboxFilter{})
+	if err != nil || len(old) != 3 {
+		t.Fatalf("ListOutbox on the migrated database = %+v, %v; want the 3 items", old, err)
+	}
+	for _, it := range old {
+		if it.Group != "" {
+			t.Errorf("migrated item %d in group %q, want none", it.ID, it.Group)
+		}
+	}
+
+	// Grouped items written now, due after the old ones.
+	_, err = s.RecordCheck(ctx, store.CheckResult{WatchID: watchID, StartedAt: time.Unix(200, 0), Outcome: store.OutcomeError,
+		Error: "HTTP 500", FailingAfter: 1, Notify: []store.Notification{
+			{Notifier: "a", On: store.EventFailing, Payload: []byte(`{}`), Group: "digest/1"},
+			{Notifier: "b", On: store.EventFailing, Payload: []byte(`{}`), Group: "digest/1"},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(300, 0)
+	for _, want := range [][]string{{""}, {""}, {"digest/1", "digest/1"}} {
+		got, err := s.ClaimOutbox(ctx, "upgraded", now, 1, time.Minute)
+		var groups []string
+		for _, it := range got {
+			groups = append(groups, it.Group)
+		}
+		if err != nil || strings.Join(groups, ",") != strings.Join(want, ",") {
+			t.Errorf("ClaimOutbox(limit 1) on the migrated database = %+v, %v; want items of groups %q", got, err, want)
+		}
 	}
 }

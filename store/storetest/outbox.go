@@ -129,7 +129,7 @@ func pendingItem(r store.CheckResult, n store.Notification, seq int, eventID int
 	return store.OutboxItem{
 		WatchID: r.WatchID, Notifier: n.Notifier, Kind: n.On, RevisionSeq: seq, EventID: eventID,
 		Key:     fmt.Sprintf("%d-%s-%d-%s", r.WatchID, n.On, ref, n.Notifier),
-		Payload: n.Payload, State: store.OutboxPending, CreatedAt: r.StartedAt, NextAttemptAt: next,
+		Payload: n.Payload, Group: n.Group, State: store.OutboxPending, CreatedAt: r.StartedAt, NextAttemptAt: next,
 	}
 }
 
@@ -252,8 +252,9 @@ func testOutboxRecordCheck(t *testing.T, s store.Store) {
 }
 
 // testOutboxInvalid: a notification with a bad notifier name, an unknown
-// On or a payload that is not a JSON object, or two that are one delivery,
-// make RecordCheck refuse the whole check: nothing is written.
+// On, a payload that is not a JSON object or a bad group (over 200 bytes,
+// not UTF-8, with NUL), or two that are one delivery, make RecordCheck
+// refuse the whole check: nothing is written.
 func testOutboxInvalid(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	w := addWatch(t, s, "https://example.com/outbox/invalid")
@@ -267,6 +268,10 @@ func testOutboxInvalid(t *testing.T, s store.Store) {
 		return n
 	}
 	named := func(name string) store.Notification { return notify(name, store.NotifyNew) }
+	grouped := func(n store.Notification, group string) store.Notification {
+		n.Group = group
+		return n
+	}
 	newRev := revisionResult(w.ID, store.OutcomeNew, 0, "one")
 	newRev.FailingAfter = 1
 	failing := plainResult(w.ID, store.OutcomeError, 0)
@@ -293,6 +298,12 @@ func testOutboxInvalid(t *testing.T, s store.Store) {
 		"payload not UTF-8":         with(newRev, payload("{\"a\":\"\xff\"}")),
 		"failing, bad payload":      with(failing, store.Notification{Notifier: "chat", On: store.EventFailing, Payload: json.RawMessage(`[]`)}),
 		"the same delivery twice":   with(newRev, good, notify("mail", store.NotifyNew), good),
+		"group of 201 bytes":        with(newRev, good, grouped(notify("mail", store.NotifyNew), strings.Repeat("g", 201))),
+		"group of 201 bytes, runes": with(newRev, grouped(good, strings.Repeat("é", 100)+"g")),
+		"group not UTF-8":           with(newRev, grouped(good, "digest/\xff")),
+		"group cut in a rune":       with(newRev, grouped(good, "digest/"+"é"[:1])),
+		"group with NUL":            with(newRev, grouped(good, "digest\x00")),
+		"failing, bad group":        with(failing, grouped(notify("chat", store.EventFailing), strings.Repeat("g", 300))),
 	}
 	for name, r := range tests {
 		if _, err := s.RecordCheck(ctx, r); err == nil {
@@ -317,13 +328,14 @@ func testOutboxInvalid(t *testing.T, s store.Store) {
 
 	// The limits themselves are accepted: a 64-character name of every
 	// kind of character allowed, the same notifier on two kinds, the same
-	// kind through two notifiers.
+	// kind through two notifiers, a group of 200 bytes.
 	long := strings.Repeat("Az09-_", 10) + "abcd"
-	r := with(newRev, named(long), notify(long, store.NotifyChanged), notify("chat", store.NotifyNew))
+	longGroup := strings.Repeat("é", 99) + "gg"
+	r := with(newRev, named(long), notify(long, store.NotifyChanged), grouped(notify("chat", store.NotifyNew), longGroup))
 	record(t, s, r)
 	items := watchOutbox(t, s, w.ID)
-	if len(items) != 2 || items[0].Notifier != long || items[1].Notifier != "chat" {
-		t.Errorf("items of a check with a 64-character notifier = %+v, want %s then chat", items, long)
+	if len(items) != 2 || items[0].Notifier != long || items[1].Notifier != "chat" || items[1].Group != longGroup {
+		t.Errorf("items of a check with a 64-character notifier = %+v, want %s then chat in a group of 200 bytes", items, long)
 	}
 }
 
@@ -1150,11 +1162,268 @@ func testOutboxTimesUTC(t *testing.T, s store.Store) {
 	}
 }
 
+// inGroup returns n in group, due at notBefore (zero: at the check's
+// start).
+func inGroup(n store.Notification, group string, notBefore time.Time) store.Notification {
+	n.Group, n.NotBefore = group, notBefore
+	return n
+}
+
+// changeNotifying adds a watch for url and records its first revision,
+// started at base + at, asking for ns; it returns the items written, in
+// the order of ns (those of ns are all NotifyNew).
+func changeNotifying(t *testing.T, s store.Store, url string, at time.Duration, ns ...store.Notification) []store.OutboxItem {
+	t.Helper()
+	w := addWatch(t, s, url)
+	r := revisionResult(w.ID, store.OutcomeNew, at, "one")
+	r.Notify = ns
+	record(t, s, r)
+	items := watchOutbox(t, s, w.ID)
+	if len(items) != len(ns) {
+		t.Fatalf("watch %s: %d items, want %d", url, len(items), len(ns))
+	}
+	return items
+}
+
+// wantClaimed fails the test unless got lists the items want, in order,
+// each as ListOutbox shows it (its Group included) and leased to owner
+// until until.
+func wantClaimed(t *testing.T, s store.Store, what string, got []store.OutboxItem, owner string, until time.Time, want ...store.OutboxItem) {
+	t.Helper()
+	if d := diff(itemIDs(want), itemIDs(got)); d != "" {
+		t.Errorf("%s: claimed IDs (-want +got):\n%s", what, d)
+		return
+	}
+	for i, it := range got {
+		if it.LeaseOwner != owner || !it.LeaseExpiresAt.Equal(until) || it.State != store.OutboxPending {
+			t.Errorf("%s: item %d leased to %q until %v, state %s; want %s until %v, pending", what, it.ID,
+				it.LeaseOwner, it.LeaseExpiresAt, it.State, owner, until)
+		}
+		if it.Group != want[i].Group {
+			t.Errorf("%s: item %d in group %q, want %q", what, it.ID, it.Group, want[i].Group)
+		}
+		if d := diff(outboxItem(t, s, it.ID), it); d != "" {
+			t.Errorf("%s: item %d unlike ListOutbox (-ListOutbox +ClaimOutbox):\n%s", what, it.ID, d)
+		}
+	}
+}
+
+// testOutboxGroupRoundTrip: an item's Group is the notification's, "" for
+// none, kept byte for byte (200 bytes, any character, case and spaces
+// significant) through ListOutbox and ClaimOutbox; groups that differ in
+// a byte are distinct.
+func testOutboxGroupRoundTrip(t *testing.T, s store.Store) {
+	now := base()
+	special := `quo"te\ 'it' <&> %_* é ✓ 🎉`
+	groups := []string{"", "digest/team-chat/1748766600", strings.Repeat("é", 100), special, "g", "G", "g ", " g"}
+	var ns []store.Notification
+	for i, g := range groups {
+		ns = append(ns, inGroup(notify(fmt.Sprintf("n%d", i), store.NotifyNew), g, time.Time{}))
+	}
+	// Second items of three groups, due later, to be claimed with them.
+	for i, g := range []string{special, "g", "G"} {
+		ns = append(ns, inGroup(notify(fmt.Sprintf("m%d", i), store.NotifyNew), g, now.Add(time.Minute)))
+	}
+	items := changeNotifying(t, s, "https://example.com/outbox/group/round-trip", 0, ns...)
+	for i, it := range items {
+		if it.Group != ns[i].Group {
+			t.Errorf("ListOutbox: item %d (%s) in group %q, want %q", it.ID, it.Notifier, it.Group, ns[i].Group)
+		}
+		for _, f := range []store.OutboxFilter{{State: store.OutboxPending}, {WatchID: it.WatchID, RevisionSeq: 1}} {
+			for _, other := range listOutbox(t, s, f) {
+				if other.ID == it.ID && other.Group != it.Group {
+					t.Errorf("ListOutbox(%+v): item %d in group %q, want %q", f, it.ID, other.Group, it.Group)
+				}
+			}
+		}
+	}
+	if !utf8.ValidString(items[2].Group) || len(items[2].Group) != 200 {
+		t.Errorf("group of 200 bytes came back as %d bytes", len(items[2].Group))
+	}
+
+	// One at a time: each claim takes one item of the first column and,
+	// a minute later, the other due items of its group, and nothing of
+	// the groups that differ in case or spaces.
+	at := now.Add(time.Minute)
+	until := at.Add(time.Minute)
+	later := map[string]store.OutboxItem{special: items[8], "g": items[9], "G": items[10]}
+	for i := range groups {
+		want := []store.OutboxItem{items[i]}
+		if it, ok := later[groups[i]]; ok {
+			want = append(want, it)
+		}
+		got := claimOutbox(t, s, "owner", at, 1, time.Minute)
+		wantClaimed(t, s, fmt.Sprintf("claim %d (group %q)", i, groups[i]), got, "owner", until, want...)
+	}
+	if got := claimOutbox(t, s, "owner", at, 10, time.Minute); len(got) != 0 {
+		t.Errorf("ClaimOutbox after every group was claimed = %v, want none", itemIDs(got))
+	}
+}
+
+// testOutboxGroupClaim: claiming an item of a group claims every other
+// due, pending, unleased item of that group, beyond the limit, and leaves
+// the group's items not yet due, sent or dead, and the other groups.
+func testOutboxGroupClaim(t *testing.T, s store.Store) {
+	now := base()
+	lease := 10 * time.Minute
+	mail := func(group string, at time.Time) store.Notification {
+		return inGroup(notify("mail", store.NotifyNew), group, at)
+	}
+
+	// A digest of five changes, due at the end of its window: limit 1
+	// claims all five.
+	window := now.Add(time.Hour)
+	var a []store.OutboxItem
+	for i := range 5 {
+		a = append(a, changeNotifying(t, s, fmt.Sprintf("https://example.com/outbox/group/a/%d", i), time.Duration(i)*time.Minute,
+			mail("digest/a", window))...)
+	}
+	if got := claimOutbox(t, s, "early", window.Add(-time.Microsecond), 10, lease); len(got) != 0 {
+		t.Errorf("ClaimOutbox before the window ends = %v, want none", itemIDs(got))
+	}
+	got := claimOutbox(t, s, "owner-1", window, 1, lease)
+	wantClaimed(t, s, "a digest of 5, limit 1", got, "owner-1", window.Add(lease), a...)
+	for _, it := range a {
+		finish(t, s, it.ID, "owner-1", sent(window))
+	}
+
+	// An ungrouped item due first, then a digest of five, one of its group
+	// due later, and another digest due at once: limit 2 claims the
+	// ungrouped item and the five, 6 items.
+	window = now.Add(2 * time.Hour)
+	chat := changeNotifying(t, s, "https://example.com/outbox/group/chat", 0, inGroup(notify("chat", store.NotifyNew), "", window.Add(-time.Minute)))[0]
+	var b []store.OutboxItem
+	for i := range 5 {
+		b = append(b, changeNotifying(t, s, fmt.Sprintf("https://example.com/outbox/group/b/%d", i), time.Duration(i)*time.Minute,
+			mail("digest/b", window))...)
+	}
+	late := changeNotifying(t, s, "https://example.com/outbox/group/b/late", 0, mail("digest/b", now.Add(3*time.Hour)))[0]
+	other := changeNotifying(t, s, "https://example.com/outbox/group/c", 0, mail("digest/c", window))[0]
+	got = claimOutbox(t, s, "owner-2", window, 2, lease)
+	wantClaimed(t, s, "ungrouped then a digest of 5, limit 2", got, "owner-2", window.Add(lease), append([]store.OutboxItem{chat}, b...)...)
+	got = claimOutbox(t, s, "owner-3", window, 10, lease)
+	wantClaimed(t, s, "the other digest", got, "owner-3", window.Add(lease), other)
+	if it := outboxItem(t, s, late.ID); it.LeaseOwner != "" {
+		t.Errorf("the digest's item not yet due was leased to %q", it.LeaseOwner)
+	}
+
+	// Sent and dead items of the group are never claimed; a failed one
+	// due again, the one written late and those whose lease ended are,
+	// together.
+	finish(t, s, chat.ID, "owner-2", sent(window))
+	finish(t, s, other.ID, "owner-3", sent(window))
+	finish(t, s, b[0].ID, "owner-2", sent(window))
+	finish(t, s, b[1].ID, "owner-2", dead(window))
+	finish(t, s, b[2].ID, "owner-2", failed(window, now.Add(3*time.Hour)))
+	// b[3] and b[4]: never finished, their lease ended at window+lease.
+	got = claimOutbox(t, s, "owner-4", now.Add(3*time.Hour), 1, lease)
+	wantClaimed(t, s, "the digest's remaining items", got, "owner-4", now.Add(3*time.Hour+lease), b[3], b[4], b[2], late)
+	if got := claimOutbox(t, s, "owner-5", now.Add(3*time.Hour+lease-time.Microsecond), 10, lease); len(got) != 0 {
+		t.Errorf("ClaimOutbox with every pending item leased = %v, want none", itemIDs(got))
+	}
+}
+
+// testOutboxGroupOrder: ClaimOutbox returns the items it chose within the
+// limit in claim order (NextAttemptAt, then ID), each group's extra items,
+// themselves in that order, right after the group's first.
+func testOutboxGroupOrder(t *testing.T, s store.Store) {
+	now := base()
+	lease := time.Hour
+	n := func(label, group string, due time.Duration) store.Notification {
+		return inGroup(notify(label, store.NotifyNew), group, now.Add(due))
+	}
+	// In the order written (ID order); h3 is written first but due after
+	// the other items of its group, h2, k1 and h4 are due together.
+	ns := []store.Notification{
+		n("h3", "H", 5*time.Minute),
+		n("x", "", time.Minute),
+		n("h1", "H", 2*time.Minute),
+		n("y", "", 3*time.Minute),
+		n("h2", "H", 4*time.Minute),
+		n("k1", "K", 4*time.Minute),
+		n("h4", "H", 4*time.Minute),
+		n("z", "", 6*time.Minute),
+		n("k2", "K", 6*time.Minute),
+	}
+	items := changeNotifying(t, s, "https://example.com/outbox/group/order", 0, ns...)
+	it := map[string]store.OutboxItem{}
+	for _, item := range items {
+		it[item.Notifier] = item
+	}
+	at := now.Add(10 * time.Minute)
+	// Chosen: x, h1, y; H's extras after h1, by due time then ID.
+	got := claimOutbox(t, s, "owner-1", at, 3, lease)
+	wantClaimed(t, s, "limit 3", got, "owner-1", at.Add(lease), it["x"], it["h1"], it["h2"], it["h4"], it["h3"], it["y"])
+	// Chosen: k1, z; K's extra after k1.
+	got = claimOutbox(t, s, "owner-2", at, 2, lease)
+	wantClaimed(t, s, "limit 2", got, "owner-2", at.Add(lease), it["k1"], it["k2"], it["z"])
+
+	// Two items of a group among those chosen: the extra ones come right
+	// after the first, the second keeps its place.
+	ns = []store.Notification{
+		n("a1", "A", 20*time.Minute),
+		n("w", "", 21*time.Minute),
+		n("a2", "A", 22*time.Minute),
+		n("b1", "B", 23*time.Minute),
+		n("a3", "A", 24*time.Minute),
+		n("b2", "B", 25*time.Minute),
+		n("a4", "A", 26*time.Minute),
+	}
+	items = changeNotifying(t, s, "https://example.com/outbox/group/order/2", 0, ns...)
+	for _, item := range items {
+		it[item.Notifier] = item
+	}
+	at = now.Add(30 * time.Minute)
+	got = claimOutbox(t, s, "owner-3", at, 4, lease)
+	wantClaimed(t, s, "two of a group chosen", got, "owner-3", at.Add(lease), it["a1"], it["a3"], it["a4"], it["w"], it["a2"], it["b1"], it["b2"])
+}
+
+// testOutboxGroupLeased: an item of a group leased by another owner is
+// not taken with the group while its lease runs; once it ended, it is.
+func testOutboxGroupLeased(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	now := base()
+	n := func(label, group string, due time.Duration) store.Notification {
+		return inGroup(notify(label, store.NotifyNew), group, now.Add(due))
+	}
+	items := changeNotifying(t, s, "https://example.com/outbox/group/leased", 0,
+		n("g0", "G", 0), n("g1", "G", time.Minute), n("g2", "G", time.Minute), n("o", "", time.Minute))
+	g0, g1, g2, o := items[0], items[1], items[2], items[3]
+
+	got := claimOutbox(t, s, "other", now, 1, time.Hour)
+	wantClaimed(t, s, "the group's first, alone due", got, "other", now.Add(time.Hour), g0)
+	at := now.Add(time.Minute)
+	got = claimOutbox(t, s, "me", at, 1, 10*time.Minute)
+	wantClaimed(t, s, "the group while other holds g0", got, "me", at.Add(10*time.Minute), g1, g2)
+	if it := outboxItem(t, s, g0.ID); it.LeaseOwner != "other" || !it.LeaseExpiresAt.Equal(now.Add(time.Hour)) {
+		t.Errorf("g0 leased to %q until %v, want other until %v", it.LeaseOwner, it.LeaseExpiresAt, now.Add(time.Hour))
+	}
+	got = claimOutbox(t, s, "me", at, 10, 10*time.Minute)
+	wantClaimed(t, s, "what is left", got, "me", at.Add(10*time.Minute), o)
+
+	// Every lease has ended, none finished: the group goes whole to a new
+	// owner, o (no group, beyond the limit) stays.
+	at = now.Add(2 * time.Hour)
+	got = claimOutbox(t, s, "third", at, 1, time.Minute)
+	wantClaimed(t, s, "the group after the leases ended", got, "third", at.Add(time.Minute), g0, g1, g2)
+	if it := outboxItem(t, s, o.ID); it.LeaseOwner == "third" {
+		t.Errorf("o, of no group and beyond the limit, was claimed with the group")
+	}
+	wantLeaseLostItem(t, "FinishDelivery by the owner of g0 taken with its group", g0.ID, s.FinishDelivery(ctx, g0.ID, "other", sent(at)))
+	wantLeaseLostItem(t, "FinishDelivery by the owner of g1 taken with its group", g1.ID, s.FinishDelivery(ctx, g1.ID, "me", sent(at)))
+	for _, it := range []store.OutboxItem{g0, g1, g2} {
+		finish(t, s, it.ID, "third", sent(at))
+	}
+}
+
 // claimAllOutbox records checks asking for deliveries from goroutines on
 // each of stores (which share one database), then claims and delivers
 // them from perStore goroutines on each until none is left, and checks
 // that every item was written once per revision and notifier, and claimed
-// by exactly one owner.
+// by exactly one owner. Two of the three notifiers' items are in groups:
+// mail's in two groups that every goroutine writes to, hook's in a group
+// per goroutine, so that claims take groups beyond their limit and race
+// for them.
 func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 	ctx := t.Context()
 	const each = 5 // checks per goroutine
@@ -1173,6 +1442,8 @@ func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 					for _, n := range notifiers {
 						r.Notify = append(r.Notify, notify(n, store.NotifyChanged))
 					}
+					r.Notify[1].Group = fmt.Sprintf("digest/mail/%d", i%2)
+					r.Notify[2].Group = fmt.Sprintf("digest/hook/%d-%d", si, g)
 					_, err := s.RecordCheck(ctx, r)
 					mu.Lock()
 					errs = append(errs, err)
@@ -1188,8 +1459,15 @@ func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 	revisions := len(stores) * perStore * each
 	n := revisions * len(notifiers)
 	perSeq := map[int]int{}
+	grouped := 0
 	for _, it := range listOutbox(t, stores[0], store.OutboxFilter{}) {
 		perSeq[it.RevisionSeq]++
+		if it.Group != "" {
+			grouped++
+		}
+	}
+	if grouped != 2*revisions {
+		t.Errorf("%d items in a group, want %d", grouped, 2*revisions)
 	}
 	if len(perSeq) != revisions {
 		t.Errorf("items about %d revisions, want %d", len(perSeq), revisions)
@@ -1202,6 +1480,7 @@ func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 
 	now := base().Add(24 * time.Hour)
 	got := map[int64]string{}
+	var claims struct{ beyond int } // claims of more than their limit, thanks to groups
 	for si, s := range stores {
 		for g := range perStore {
 			owner := fmt.Sprintf("store%d-worker%d", si, g)
@@ -1211,6 +1490,9 @@ func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 					mu.Lock()
 					if err != nil {
 						errs = append(errs, err)
+					}
+					if len(items) > 7 {
+						claims.beyond++
 					}
 					for _, it := range items {
 						if prev, dup := got[it.ID]; dup {
@@ -1246,6 +1528,9 @@ func claimAllOutbox(t *testing.T, stores []store.Store, perStore int) {
 	}
 	if len(got) != n {
 		t.Errorf("%d items claimed, want %d", len(got), n)
+	}
+	if claims.beyond == 0 {
+		t.Errorf("no claim took a group beyond its limit of 7")
 	}
 	for si, s := range stores {
 		items := listOutbox(t, s, store.OutboxFilter{})

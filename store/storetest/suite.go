@@ -76,6 +76,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CountOutbox", testCountOutbox},
 		{"OutboxDeleteWatch", testOutboxDeleteWatch},
 		{"OutboxTimesUTC", testOutboxTimesUTC},
+		{"OutboxGroupRoundTrip", testOutboxGroupRoundTrip},
+		{"OutboxGroupClaim", testOutboxGroupClaim},
+		{"OutboxGroupOrder", testOutboxGroupOrder},
+		{"OutboxGroupLeased", testOutboxGroupLeased},
 		{"ConcurrentClaimOutbox", testConcurrentClaimOutbox},
 	}
 	for _, tt := range tests {
