@@ -1,12 +1,15 @@
 package notify
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,13 +212,13 @@ func (d *Dispatcher) Wake() {
 func (d *Dispatcher) Run(ctx context.Context) error {
 	// Attempts outlive ctx: cutting one short would only make it fail.
 	attemptCtx := context.WithoutCancel(ctx)
-	work := make(chan store.OutboxItem)
+	work := make(chan []store.OutboxItem)
 	done := make(chan struct{}, d.opts.Workers)
 	var workers sync.WaitGroup
 	for range d.opts.Workers {
 		workers.Go(func() {
-			for it := range work {
-				_, _ = d.attempt(attemptCtx, it)
+			for unit := range work {
+				_, _ = d.attemptUnit(attemptCtx, unit)
 				d.busy.Add(-1)
 				select {
 				case done <- struct{}{}:
@@ -234,7 +237,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 // loop claims due items and hands them to the workers until ctx ends.
-func (d *Dispatcher) loop(ctx context.Context, work chan<- store.OutboxItem, done <-chan struct{}) error {
+func (d *Dispatcher) loop(ctx context.Context, work chan<- []store.OutboxItem, done <-chan struct{}) error {
 	failures := 0
 	for ctx.Err() == nil {
 		free := d.opts.Workers - int(d.busy.Load())
@@ -256,11 +259,11 @@ func (d *Dispatcher) loop(ctx context.Context, work chan<- store.OutboxItem, don
 				continue
 			}
 			failures = 0
-			for _, it := range items {
+			for _, unit := range units(items) {
 				d.busy.Add(1)
-				work <- it // a worker is free: busy was below Workers
+				work <- unit // a worker is free: busy was below Workers (a digest's items count as one)
 			}
-			if len(items) == free {
+			if len(items) >= free {
 				continue // more may be due
 			}
 		}
@@ -335,25 +338,27 @@ func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
 			wg     sync.WaitGroup
 			mu     sync.Mutex
 			errs   []error
-			states = make([]string, len(items))
+			states []string
 			again  bool
 		)
-		for i, it := range items {
-			if seen[it.ID] {
+		for _, unit := range units(items) {
+			if seen[unit[0].ID] {
 				// Due again already (a clock that went back): it keeps
 				// our lease until it ends, and waits for the next pass.
 				again = true
 				continue
 			}
-			seen[it.ID] = true
+			for _, it := range unit {
+				seen[it.ID] = true
+			}
 			wg.Go(func() {
-				state, err := d.attempt(attemptCtx, it)
-				states[i] = state
+				st, err := d.attemptUnit(attemptCtx, unit)
+				mu.Lock()
+				states = append(states, st...)
 				if err != nil {
-					mu.Lock()
 					errs = append(errs, err)
-					mu.Unlock()
 				}
+				mu.Unlock()
 			})
 		}
 		wg.Wait()
@@ -381,7 +386,6 @@ func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
 // another dispatcher took the item over (its lease ended), else with the
 // store's error.
 func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, error) {
-	log := d.logger.With("notifier", it.Notifier, "delivery", it.Key, "watch", it.WatchID)
 	began := time.Now()
 	var (
 		rc        Receipt
@@ -391,23 +395,40 @@ func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, 
 	m, err := d.compose(it)
 	if err != nil {
 		permanent = true
-	} else if n, ok := d.notifier(it.Notifier); !ok {
-		err = fmt.Errorf("no notifier named %s in the config", it.Notifier)
 	} else {
-		sctx, cancel := context.WithTimeout(ctx, d.opts.Lease*4/5)
-		rc, err = n.Send(sctx, m)
-		cancel()
+		rc, err = d.send(ctx, it.Notifier, m)
 	}
 	took := time.Since(began)
 	if d.opts.OnAttempt != nil {
 		d.opts.OnAttempt(it.Notifier, err == nil, took)
 	}
+	return d.finish(ctx, it, it.Key, rc, err, permanent, took, time.Time{})
+}
 
+// send makes one attempt at m through the notifier named name.
+func (d *Dispatcher) send(ctx context.Context, name string, m Message) (Receipt, error) {
+	n, ok := d.notifier(name)
+	if !ok {
+		return Receipt{}, fmt.Errorf("no notifier named %s in the config", name)
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.opts.Lease*4/5)
+	defer cancel()
+	return n.Send(sctx, m)
+}
+
+// finish records the attempt at it whose outcome is rc and err (sent as the
+// delivery key), and returns its new state as attempt does. A failure is
+// retried at next when next is not zero, else after the item's backoff.
+func (d *Dispatcher) finish(ctx context.Context, it store.OutboxItem, key string, rc Receipt, err error, permanent bool, took time.Duration, next time.Time) (string, error) {
+	log := d.logger.With("notifier", it.Notifier, "delivery", key, "watch", it.WatchID)
 	at := d.now()
 	del := store.Delivery{State: store.OutboxSent, At: at, Status: rc.Status}
 	attrs := []any{"attempt", it.Attempts + 1, "status", rc.Status, "duration_ms", took.Milliseconds()}
 	if it.RevisionSeq > 0 {
 		attrs = append(attrs, "revision", it.RevisionSeq)
+	}
+	if key != it.Key {
+		attrs = append(attrs, "item", it.Key)
 	}
 	switch {
 	case err == nil:
@@ -417,7 +438,10 @@ func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, 
 		log.Error("delivery failed; giving up (see 'redline outbox retry')", append(attrs, "error", del.Error)...)
 	default:
 		del.State, del.Error = store.OutboxPending, err.Error()
-		del.NextAttemptAt = at.Add(d.backoff(it.Attempts + 1))
+		del.NextAttemptAt = next
+		if next.IsZero() {
+			del.NextAttemptAt = at.Add(d.backoff(it.Attempts + 1))
+		}
 		log.Warn("delivery failed; will retry", append(attrs, "error", del.Error, "next_attempt", del.NextAttemptAt)...)
 	}
 
@@ -434,9 +458,127 @@ func (d *Dispatcher) attempt(ctx context.Context, it store.OutboxItem) (string, 
 	return del.State, nil
 }
 
-// compose returns the message of it: its payload, with what only the
-// store knows set (the version, the event, the delivery key, the revision's
-// sequence number and link).
+// units splits claimed items into what is delivered as one message: each
+// item without a group alone, the items of one group together (a digest),
+// in claim order.
+func units(items []store.OutboxItem) [][]store.OutboxItem {
+	var out [][]store.OutboxItem
+	at := map[string]int{} // group → index in out
+	for _, it := range items {
+		if it.Group == "" {
+			out = append(out, []store.OutboxItem{it})
+			continue
+		}
+		if i, ok := at[it.Group]; ok {
+			out[i] = append(out[i], it)
+			continue
+		}
+		at[it.Group] = len(out)
+		out = append(out, []store.OutboxItem{it})
+	}
+	return out
+}
+
+// attemptUnit delivers one unit (see units) and records the attempt on
+// each of its items; it returns their new states, as attempt does.
+func (d *Dispatcher) attemptUnit(ctx context.Context, unit []store.OutboxItem) ([]string, error) {
+	if len(unit) == 1 && unit[0].Group == "" {
+		st, err := d.attempt(ctx, unit[0])
+		return []string{st}, err
+	}
+	return d.attemptDigest(ctx, unit)
+}
+
+// attemptDigest sends the items of one group as one EventDigest message,
+// whose changes are the items' messages in the order they were written,
+// and records the outcome on every item: they are retried together. The
+// digest's delivery key names the notifier, the group and the items, so a
+// repeated attempt at the same items carries the same key, and a digest
+// that gained an item (a check that committed late) is a new delivery.
+func (d *Dispatcher) attemptDigest(ctx context.Context, items []store.OutboxItem) ([]string, error) {
+	began := time.Now()
+	states := make([]string, len(items))
+	var (
+		errs  []error
+		msgs  []Message
+		parts []store.OutboxItem
+		idx   []int // of each part in items
+	)
+	for i, it := range items {
+		m, err := d.compose(it)
+		if err != nil {
+			// Cannot be part of any message: dead on its own.
+			st, ferr := d.finish(ctx, it, it.Key, Receipt{}, err, true, 0, time.Time{})
+			states[i] = st
+			if ferr != nil {
+				errs = append(errs, ferr)
+			}
+			continue
+		}
+		msgs = append(msgs, m)
+		parts = append(parts, it)
+		idx = append(idx, i)
+	}
+	if len(parts) == 0 {
+		return states, errors.Join(errs...)
+	}
+	order := make([]int, len(parts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(parts[a].ID, parts[b].ID) })
+	keys := make([]string, 0, len(parts))
+	changes := make([]Message, 0, len(parts))
+	watches := map[int64]bool{}
+	for _, i := range order {
+		keys = append(keys, parts[i].Key)
+		changes = append(changes, msgs[i])
+		watches[parts[i].WatchID] = true
+	}
+	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
+	notifier := parts[0].Notifier
+	digest := Message{
+		Version:  Version,
+		Event:    EventDigest,
+		Delivery: fmt.Sprintf("digest-%s-%x", notifier, sum[:8]),
+		Summary:  digestSummary(len(changes), len(watches)),
+		Changes:  changes,
+	}
+	rc, err := d.send(ctx, notifier, digest)
+	took := time.Since(began)
+	if d.opts.OnAttempt != nil {
+		d.opts.OnAttempt(notifier, err == nil, took)
+	}
+	// One retry time for the whole group, so that it stays together.
+	var next time.Time
+	if err != nil {
+		most := 0
+		for _, it := range parts {
+			most = max(most, it.Attempts)
+		}
+		next = d.now().Add(d.backoff(most + 1))
+	}
+	for j, it := range parts {
+		st, ferr := d.finish(ctx, it, digest.Delivery, rc, err, false, took, next)
+		states[idx[j]] = st
+		if ferr != nil {
+			errs = append(errs, ferr)
+		}
+	}
+	return states, errors.Join(errs...)
+}
+
+// digestSummary counts a digest's changes: "3 changes on 2 watches".
+func digestSummary(changes, watches int) string {
+	plural := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + many
+	}
+	return plural(changes, "change", "changes") + " on " + plural(watches, "watch", "watches")
+}
+
 func (d *Dispatcher) compose(it store.OutboxItem) (Message, error) {
 	var m Message
 	if err := json.Unmarshal(it.Payload, &m); err != nil {

@@ -45,6 +45,25 @@
 // message exactly once. `redline outbox retry` sends a delivery again
 // under its key too.
 //
+// # Digests
+//
+// A route with a digest schedule writes its deliveries with a group, the
+// route's notifier and the schedule's next firing ("digest/<notifier>/<unix
+// time>"), due at that firing (after quiet hours, if the route has some).
+// The store claims a group's due items together, and the dispatcher sends
+// them as one EventDigest message whose Changes are the items' messages,
+// oldest first, each with its own delivery key, and records the outcome on
+// every item: a failed digest is retried whole, at one time. Its own
+// delivery key names the notifier and the items ("digest-<notifier>-<hash
+// of their keys>"), so a repeated attempt carries the same key; should an
+// item join the group after a failed attempt (a check that committed just
+// after the window closed), the digest that includes it has a new key, and
+// a receiver sees those changes again rather than missing one. Chat and
+// email notifiers render a digest as "redline digest: <summary>" followed
+// by each change as it would have been sent alone (a custom template is
+// applied to each change), cut at change boundaries when too long, with
+// "… N more changes"; the webhook posts it as JSON.
+//
 // # Retry policy
 //
 // A failed attempt (an error, a non-2xx answer, no answer within the

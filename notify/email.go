@@ -293,9 +293,13 @@ func (n *emailNotifier) compose(m Message) ([]byte, error) {
 }
 
 // emailSubject is the mail's subject: "<watch>: <what happened>", e.g.
-// "Le Monde: silent edit: the body changed and no date moved".
+// "Le Monde: silent edit: the body changed and no date moved"; for a digest,
+// "redline digest: <summary>", e.g. "redline digest: 3 changes on 2 watches".
 func emailSubject(m Message) string {
 	s := cmp.Or(m.Watch.Name, m.Watch.URL) + ": " + messageHeadline(m)
+	if m.Event == EventDigest {
+		s = digestHeader(m)
+	}
 	return truncateWords(200, s)
 }
 
@@ -312,16 +316,24 @@ func encodeHeader(s string) string {
 // duplicate, followed by a digest of the key, the watch and the revision or
 // health event, so that another installation (or a reset database) that
 // reuses a key such as "12-changed-5-team" does not give another message the
-// same ID, which some mailboxes would then silently drop as a duplicate.
+// same ID, which some mailboxes would then silently drop as a duplicate. A
+// digest, which has no watch, is told apart by its changes.
 func messageID(m Message) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", m.Delivery, m.Watch.URL, m.Event)
-	if m.Revision != nil {
-		fmt.Fprintf(h, "%d\x00%s\x00", m.Revision.New, m.Revision.FetchedAt.UTC().Format(time.RFC3339Nano))
+	var hashMessage func(m Message)
+	hashMessage = func(m Message) {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", m.Delivery, m.Watch.URL, m.Event)
+		if m.Revision != nil {
+			fmt.Fprintf(h, "%d\x00%s\x00", m.Revision.New, m.Revision.FetchedAt.UTC().Format(time.RFC3339Nano))
+		}
+		if m.Health != nil {
+			fmt.Fprintf(h, "%s\x00", m.Health.At.UTC().Format(time.RFC3339Nano))
+		}
+		for _, c := range m.Changes {
+			hashMessage(c)
+		}
 	}
-	if m.Health != nil {
-		fmt.Fprintf(h, "%s\x00", m.Health.At.UTC().Format(time.RFC3339Nano))
-	}
+	hashMessage(m)
 	var left strings.Builder
 	for _, r := range m.Delivery {
 		switch {
@@ -345,13 +357,37 @@ const (
 )
 
 // emailHTMLTemplate renders emailHTMLData; html/template escapes every
-// value, and the styles are constants in the template itself.
+// value (and makes a link whose URL is not http, https or mailto harmless),
+// and the styles are constants in the template itself. The "section"
+// template shows one message: its heading, a line of the watch's name and
+// what happened (in a digest, a heading linked to the watch's page), then
+// the title, the summary, the health, the changed paragraphs and the link.
 var emailHTMLTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.Watch}}: {{.Headline}}</title></head>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;background-color:#ffffff;color:#1f2328;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5">
+{{- if .Digest}}
+<h1 style="margin:0 0 4px;font-size:20px;line-height:1.3">redline digest</h1>
+{{- with .Summary}}
+<p style="margin:0 0 16px;color:#59636e">{{.}}</p>
+{{- end}}
+{{- end}}
+{{- range .Sections}}
+{{- template "section" .}}
+{{- end}}
+</body></html>
+{{- define "section"}}
+{{- if .InDigest}}
+<h2 style="margin:24px 0 4px;padding-top:16px;border-top:1px solid #d1d9e0;font-size:17px;line-height:1.3">
+{{- if .WatchURL}}<a href="{{.WatchURL}}" style="color:#1f2328;text-decoration:none">{{.Watch}}</a>{{else}}{{.Watch}}{{end}}
+{{- ""}}: <span style="font-weight:normal;color:#59636e">{{.Headline}}</span></h2>
+{{- with .Title}}
+<p style="margin:0 0 8px;font-size:16px;font-weight:bold;line-height:1.3">{{.}}</p>
+{{- end}}
+{{- else}}
 <p style="margin:0 0 8px;font-size:13px;color:#59636e"><strong>{{.Watch}}</strong>: {{.Headline}}</p>
 {{- with .Title}}
 <h1 style="margin:0 0 8px;font-size:20px;line-height:1.3">{{.}}</h1>
+{{- end}}
 {{- end}}
 {{- with .Summary}}
 <p style="margin:0 0 16px;color:#59636e">{{.}}</p>
@@ -386,15 +422,26 @@ var emailHTMLTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE htm
 {{- end}}
 {{- with .Note}} <em style="color:#59636e">({{.}})</em>{{end}}</p>
 {{- end}}
-{{- with .Link}}
-<p style="margin:16px 0 0"><a href="{{.}}" style="color:#0969da">{{$.LinkText}}</a></p>
+{{- if .Link}}
+<p style="margin:16px 0 0"><a href="{{.Link}}" style="color:#0969da">{{.LinkText}}</a></p>
 {{- end}}
-</body></html>
+{{- end}}
 `))
 
-// emailHTMLData is what emailHTMLTemplate shows.
+// emailHTMLData is what emailHTMLTemplate shows: one section, or for a
+// digest the digest's summary and a section per change.
 type emailHTMLData struct {
-	Watch, Headline string
+	Title    string // of the document
+	Digest   bool
+	Summary  string // the digest's
+	Sections []emailHTMLSection
+}
+
+// emailHTMLSection is one message of the HTML part.
+type emailHTMLSection struct {
+	InDigest        bool
+	Watch, WatchURL string
+	Headline        string
 	Title, Summary  string
 	Test            bool
 	Health          *Health
@@ -422,10 +469,32 @@ type htmlSpan struct {
 // in green, from the word-level diff that diff.Compare computes between the
 // removed and the added paragraphs. Paragraphs wholly removed or added are
 // all red or all green; a paragraph both removed and added (moved) is
-// plain, with a note.
+// plain, with a note. A digest shows its summary, then each change so,
+// under a heading naming its watch, linked to the watch's page.
 func emailHTML(m Message) (string, error) {
-	d := emailHTMLData{
+	d := emailHTMLData{Title: emailSubject(m)}
+	if m.Event == EventDigest {
+		d.Digest, d.Summary = true, m.Summary
+		for _, c := range m.Changes {
+			sec := htmlSection(c)
+			sec.InDigest = true
+			d.Sections = append(d.Sections, sec)
+		}
+	} else {
+		d.Sections = []emailHTMLSection{htmlSection(m)}
+	}
+	var b strings.Builder
+	if err := emailHTMLTemplate.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// htmlSection returns what the HTML part shows of the message m.
+func htmlSection(m Message) emailHTMLSection {
+	sec := emailHTMLSection{
 		Watch:    cmp.Or(m.Watch.Name, m.Watch.URL),
+		WatchURL: m.Watch.URL,
 		Headline: messageHeadline(m),
 		Title:    m.Title,
 		Summary:  m.Summary,
@@ -436,13 +505,9 @@ func emailHTML(m Message) (string, error) {
 		LinkText: "Open the page",
 	}
 	if m.Revision != nil && m.Revision.URL != "" {
-		d.LinkText = "See the change in redline"
+		sec.LinkText = "See the change in redline"
 	}
-	var b strings.Builder
-	if err := emailHTMLTemplate.Execute(&b, d); err != nil {
-		return "", err
-	}
-	return b.String(), nil
+	return sec
 }
 
 // htmlBlocks returns m's changed paragraphs as HTML blocks, in reading

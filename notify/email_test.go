@@ -353,6 +353,89 @@ func TestEmailSend(t *testing.T) {
 	}
 }
 
+// TestEmailDigest: a digest arrives as one mail, its subject the digest's
+// summary, its text part the digest's text, and its HTML part a section per
+// change, each with its watch linked and its own inline diff.
+func TestEmailDigest(t *testing.T) {
+	be := &smtpBackend{}
+	addr := startSMTP(t, be, nil, false)
+	n := newTestEmail(t, Spec{URL: "smtp://" + addr})
+	first := emailMessage(t)
+	second := templateSample(t, EventChanged)
+	second.Delivery = "2-changed-9-mail"
+	second.Watch = Watch{ID: 2, Name: "City hall", URL: "https://city.example/news?id=4&lang=fr"}
+	second.Revision = &Revision{Old: 8, New: 9, FetchedAt: second.Revision.FetchedAt, URL: "https://redline.example/watches/2/revisions/9"}
+	second.Class, second.ClassDescription = "headline", "headline changed"
+	second.Title = "Budget & bridge"
+	second.Removed = []string{"The council votes on Friday."}
+	second.Added = []string{"The council votes on Monday."}
+	m := Message{Version: Version, Event: EventDigest, Delivery: "digest-mail-00ff00ff00ff00ff",
+		Summary: "2 changes on 2 watches", Changes: []Message{first, second}}
+	if _, err := n.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	got := be.got()
+	if len(got) != 1 {
+		t.Fatalf("%d mails, want 1", len(got))
+	}
+	p := parseMail(t, got[0].data)
+	var dec mime.WordDecoder
+	subject, err := dec.DecodeHeader(p.header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subject != "redline digest: 2 changes on 2 watches" {
+		t.Errorf("Subject = %q", subject)
+	}
+	if e, d := p.header.Get("X-Redline-Event"), p.header.Get("X-Redline-Delivery"); e != "digest" || d != m.Delivery {
+		t.Errorf("X-Redline-Event %q, X-Redline-Delivery %q", e, d)
+	}
+	if id := p.header.Get("Message-ID"); !strings.HasPrefix(id, "<"+m.Delivery+".") {
+		t.Errorf("Message-ID %q does not hold the delivery key", id)
+	}
+
+	wantText, _ := defaultRenderer(t).render(m)
+	if p.text = strings.ReplaceAll(p.text, "\r\n", "\n"); p.text != wantText {
+		t.Errorf("text part = %q, want %q", p.text, wantText)
+	}
+	for _, want := range []string{"redline digest: 2 changes on 2 watches\n\nLe Monde — économie: silent edit", "\n\nCity hall: headline changed\nBudget & bridge\n"} {
+		if !strings.Contains(p.text, want) {
+			t.Errorf("text part lacks %q:\n%s", want, p.text)
+		}
+	}
+
+	// The HTML part: the summary, then each change under its heading, in
+	// order, with its inline diff and its link.
+	html := p.html
+	wants := []string{
+		`<title>redline digest: 2 changes on 2 watches</title>`,
+		`<p style="margin:0 0 16px;color:#59636e">2 changes on 2 watches</p>`,
+		`<a href="https://example.com/article" style="color:#1f2328;text-decoration:none">Le Monde — économie</a>: <span style="font-weight:normal;color:#59636e">silent edit: the body changed and no date moved</span></h2>`,
+		`>An example headline</p>`,
+		`The minister <del style="` + styleDel + `">resigned</del><ins style="` + styleIns + `">&lt;script&gt; was dismissed</ins> on Tuesday.`,
+		`<a href="https://redline.example/watches/1/revisions/2" style="color:#0969da">See the change in redline</a>`,
+		`<a href="https://city.example/news?id=4&amp;lang=fr" style="color:#1f2328;text-decoration:none">City hall</a>: <span style="font-weight:normal;color:#59636e">headline changed</span></h2>`,
+		`>Budget &amp; bridge</p>`,
+		`The council votes on <del style="` + styleDel + `">Friday</del><ins style="` + styleIns + `">Monday</ins>.</p>`,
+		`<a href="https://redline.example/watches/2/revisions/9" style="color:#0969da">See the change in redline</a>`,
+	}
+	at := 0
+	for _, w := range wants {
+		i := strings.Index(html[at:], w)
+		if i < 0 {
+			t.Errorf("html part lacks, after what precedes it, %s:\n%s", w, html)
+			continue
+		}
+		at += i + len(w)
+	}
+	if c := strings.Count(html, "<h2 "); c != 2 {
+		t.Errorf("html part has %d section headings, want 2", c)
+	}
+	if strings.Contains(html, "<script>") {
+		t.Errorf("html part has <script>:\n%s", html)
+	}
+}
+
 func TestEmailRcptRejected(t *testing.T) {
 	be := &smtpBackend{rejectRcpt: "nobody@example.com"}
 	addr := startSMTP(t, be, nil, false)

@@ -19,6 +19,9 @@ const (
 	EventFailing   = "failing"   // the watch's checks failed failing_after times in a row
 	EventRecovered = "recovered" // a check worked again after the watch was failing
 	EventTest      = "test"      // a sample sent by `redline notify test`
+	// EventDigest: the messages one route collected over a window (its
+	// digest schedule), sent as one; they are in Changes.
+	EventDigest = "digest"
 )
 
 // Message is what a notifier delivers: one event of one watch. As JSON it
@@ -52,6 +55,10 @@ type Message struct {
 	Diff string `json:"diff,omitempty"`
 	// Health is set for EventFailing and EventRecovered.
 	Health *Health `json:"health,omitempty"`
+	// Changes holds the messages of a digest (EventDigest), oldest first,
+	// each whole (its own event, delivery key, watch, revision…). A
+	// digest's own Watch is empty and its Summary counts the changes.
+	Changes []Message `json:"changes,omitempty"`
 }
 
 // Watch identifies the watch a Message is about.

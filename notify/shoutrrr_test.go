@@ -270,3 +270,31 @@ func TestShoutrrrURLRedactor(t *testing.T) {
 		t.Errorf("got %q, want the service name kept and a 3-letter part left alone", got)
 	}
 }
+
+// TestShoutrrrDigest: a digest is sent as its text, cut at its changes'
+// boundaries to the service's limit.
+func TestShoutrrrDigest(t *testing.T) {
+	rec := &shoutrrrRecorder{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	n, err := newShoutrrr(Spec{Name: "hook", URL: "generic+" + srv.URL + "/hook"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := digestMessage(t)
+	if _, err := n.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.got()[0].body; got != digestText {
+		t.Errorf("body = %q, want %q", got, digestText)
+	}
+	l := sizeLimit{runes: 400}
+	n.(*shoutrrrNotifier).limit = l
+	if _, err := n.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.got()[1].body
+	if shown := checkDigestCut(t, defaultRenderer(t), m, l, body); shown != 1 {
+		t.Errorf("%d sections sent within %+v, want 1:\n%s", shown, l, body)
+	}
+}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,6 +18,11 @@ import (
 // title, the summary and the link (or, for failing and recovered, the
 // health), then one line per changed paragraph, "− " for a removed one and
 // "+ " for an added one, in reading order.
+//
+// A template, this one or a custom one (Spec.Template), never sees a digest
+// (EventDigest) itself: the renderer applies it to each of the digest's
+// Changes and joins the sections, a blank line between them, under a first
+// line "redline digest: <summary>" (see renderer.render).
 const defaultTemplate = `{{- or .Watch.Name .Watch.URL}}: {{headline .}}
 {{- if or (eq .Event "failing") (eq .Event "recovered")}}
 {{- with .Health}}
@@ -53,8 +59,8 @@ This is a test message from redline: if you can read it, the notifier works.
 //
 //   - headline M: what happened, in a few words: the classification's
 //     description for a change ("silent edit: the body changed and no date
-//     moved"), else "changed", "first revision", "failing", "recovered" or
-//     "test notification";
+//     moved"), else "changed", "first revision", "failing", "recovered",
+//     "test notification" or "digest";
 //   - link M: the revision's link in redline's web interface
 //     (Message.Revision.URL) when there is one, else the watch's URL;
 //   - changes M: the changed paragraphs in reading order, an edited
@@ -97,13 +103,75 @@ func newRenderer(text string) (*renderer, error) {
 	return r, nil
 }
 
-// render returns m rendered in full.
+// render returns m rendered in full. A digest is rendered as digestHeader,
+// then each change as the template renders it, a blank line before each.
 func (r *renderer) render(m Message) (string, error) {
+	if m.Event == EventDigest {
+		sections, err := r.digestSections(m)
+		if err != nil {
+			return "", err
+		}
+		return joinDigest(m, sections, ""), nil
+	}
 	var b strings.Builder
 	if err := r.tmpl.Execute(&b, m); err != nil {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// digestHeader is the first line of a digest's text: "redline digest:
+// <summary>".
+func digestHeader(m Message) string {
+	return strings.TrimRightFunc("redline digest: "+m.Summary, unicode.IsSpace)
+}
+
+// digestSections renders each change of the digest m in full, with the
+// white space it ends with trimmed.
+func (r *renderer) digestSections(m Message) ([]string, error) {
+	sections := make([]string, len(m.Changes))
+	for i, c := range m.Changes {
+		text, err := r.render(c)
+		if err != nil {
+			return nil, fmt.Errorf("change %d (%s of %s): %w", i+1, c.Event, cmp.Or(c.Watch.Name, c.Watch.URL), err)
+		}
+		sections[i] = strings.TrimRightFunc(text, unicode.IsSpace)
+	}
+	return sections, nil
+}
+
+// joinDigest returns the text of the digest m showing sections (those of
+// its first changes), followed by note when it is not "": digestHeader,
+// then each section that is not empty after a blank line, then the note
+// after a blank line, and a final newline.
+func joinDigest(m Message, sections []string, note string) string {
+	var b strings.Builder
+	b.WriteString(digestHeader(m))
+	for _, s := range sections {
+		if s == "" {
+			continue // a custom template that shows nothing for this change
+		}
+		b.WriteString("\n\n")
+		b.WriteString(s)
+	}
+	if note != "" {
+		b.WriteString("\n\n")
+		b.WriteString(note)
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// digestNote is what a cut digest ends with: "… N more changes", N the
+// changes left out entirely; "" when none is.
+func digestNote(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n == 1:
+		return "… 1 more change"
+	}
+	return "… " + strconv.Itoa(n) + " more changes"
 }
 
 // messageHeadline says what happened to the watch, in a few words.
@@ -118,6 +186,8 @@ func messageHeadline(m Message) string {
 		return "first revision"
 	case EventTest:
 		return "test notification"
+	case EventDigest:
+		return "digest"
 	case "":
 		return "notification"
 	}
@@ -313,6 +383,10 @@ func (l sizeLimit) unlimited() bool { return l.runes <= 0 && l.bytes <= 0 }
 // changed paragraph is still too long is that text cut, at a line boundary
 // if it can be, else at a word boundary. The result is always
 // within l, but for a limit smaller than the note itself.
+//
+// A digest is cut at its changes' boundaries first: it shows the first
+// changes' sections whole, as many as fit, and ends with "… N more changes",
+// N the changes left out (see renderDigestLimited).
 func (r *renderer) renderLimited(m Message, l sizeLimit) (string, error) {
 	full, err := r.render(m)
 	if err != nil {
@@ -320,6 +394,9 @@ func (r *renderer) renderLimited(m Message, l sizeLimit) (string, error) {
 	}
 	if l.unlimited() || l.fits(full) {
 		return full, nil
+	}
+	if m.Event == EventDigest {
+		return r.renderDigestLimited(m, l, full)
 	}
 	order := changeOrder(m)
 	total := len(order)
@@ -394,6 +471,107 @@ func (r *renderer) renderLimited(m Message, l sizeLimit) (string, error) {
 		return moreNote(n, link)
 	}
 	return cutToLimit(full, l, note), nil
+}
+
+// renderDigestLimited renders the digest m, whose full text full does not
+// fit l, within l: the first changes' sections, as many as fit whole, then
+// "… N more changes", N the changes left out. When not even the first
+// section fits whole, that section is cut as renderLimited cuts a single
+// message (its last changed paragraphs left out, with its own note and
+// link), in the room the header and the digest's note leave, provided that
+// it keeps at least the section's first line. Only when that fails too (a
+// limit not much larger than the header) is the full text cut.
+func (r *renderer) renderDigestLimited(m Message, l sizeLimit, full string) (string, error) {
+	all, err := r.digestSections(m)
+	if err != nil {
+		return "", err
+	}
+	// The changes a custom template shows nothing of are neither shown
+	// nor counted.
+	var sections []string
+	var changes []Message
+	for i, s := range all {
+		if s != "" {
+			sections, changes = append(sections, s), append(changes, m.Changes[i])
+		}
+	}
+	total := len(sections)
+	// A cut text ends with its note, as a cut message does.
+	join := func(sections []string, note string) string {
+		return strings.TrimRightFunc(joinDigest(m, sections, note), unicode.IsSpace)
+	}
+	attempt := func(k int) (string, bool) {
+		text := join(sections[:k], digestNote(total-k))
+		return text, l.fits(text)
+	}
+	// More whole sections, a longer text: the note shrinks by at most one
+	// character for each section added, which adds at least two.
+	if k := searchLast(total+1, func(k int) bool { _, ok := attempt(k); return ok }); k > 0 {
+		text, _ := attempt(k)
+		return text, nil
+	}
+	if total > 0 {
+		// Cut inside the first section, in the room left around it.
+		around := digestHeader(m) + "\n\n" // the header and the blank line
+		if note := digestNote(total - 1); note != "" {
+			around += "\n\n" + note
+		}
+		if room, ok := l.less(around); ok {
+			sec, err := r.renderLimited(changes[0], room)
+			if err != nil {
+				return "", err
+			}
+			sec = strings.TrimRightFunc(sec, unicode.IsSpace)
+			// Worth it only if it shows at least the section's first
+			// line (which names the watch), not the note alone.
+			first, _, _ := strings.Cut(sections[0], "\n")
+			if text := join([]string{sec}, digestNote(total-1)); strings.HasPrefix(sec, first) && l.fits(text) {
+				return text, nil
+			}
+		}
+	}
+	// Not even the header and the first change's start fit: cut the full
+	// text, counting as left out every change whose section it does not
+	// show in full.
+	note := func(kept string) string {
+		n := 0
+		for _, s := range sections {
+			if !strings.Contains(kept, s) {
+				n++
+			}
+		}
+		if n == 0 {
+			return ""
+		}
+		return "\n" + digestNote(n)
+	}
+	return cutToLimit(full, l, note), nil
+}
+
+// less returns what is left of l once s is taken, and false when s takes
+// all of it.
+func (l sizeLimit) less(s string) (sizeLimit, bool) {
+	out := l
+	if l.bytes > 0 {
+		out.bytes -= len(s)
+		if out.bytes <= 0 {
+			return sizeLimit{}, false
+		}
+	}
+	if l.runes > 0 {
+		n := 0
+		for _, r := range s {
+			n++
+			if l.utf16 && r > 0xFFFF {
+				n++
+			}
+		}
+		out.runes -= n
+		if out.runes <= 0 {
+			return sizeLimit{}, false
+		}
+	}
+	return out, true
 }
 
 // moreNote is what a cut message ends with: "… N more changes: <link>", or
@@ -548,5 +726,10 @@ func templateSamples() []Message {
 	recovered := failing
 	recovered.Event, recovered.Delivery = EventRecovered, "1-recovered-8-sample"
 	recovered.Health = &Health{State: "ok", ConsecutiveErrors: 3, At: at}
-	return []Message{changed, first, test, failing, recovered}
+	digest := Message{
+		Version: Version, Event: EventDigest, Delivery: "digest-3-sample",
+		Summary: "2 changes on 1 watch",
+		Changes: []Message{changed, failing},
+	}
+	return []Message{changed, first, test, failing, recovered, digest}
 }

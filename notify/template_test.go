@@ -394,3 +394,268 @@ func TestTemplateChangeOrderFallsBack(t *testing.T) {
 		t.Errorf("changeLines (-want +got):\n%s", diff)
 	}
 }
+
+// digestMessage is a digest of three changes on two watches: a change and
+// a failure of Example, and between them the first revision of City hall.
+func digestMessage(t *testing.T) Message {
+	t.Helper()
+	first := templateSample(t, EventNew)
+	first.Delivery = "2-new-1-team"
+	first.Watch = Watch{ID: 2, Name: "City hall", URL: "https://city.example/news"}
+	first.Revision = &Revision{New: 1, FetchedAt: first.Revision.FetchedAt, URL: "https://redline.example/watches/2/revisions/1"}
+	first.Title = "Budget vote"
+	first.Added = []string{"The council votes on the budget on Friday."}
+	return Message{
+		Version: Version, Event: EventDigest, Delivery: "digest-team-0123456789abcdef",
+		Summary: "3 changes on 2 watches",
+		Changes: []Message{templateSample(t, EventChanged), first, templateSample(t, EventFailing)},
+	}
+}
+
+const digestText = `redline digest: 3 changes on 2 watches
+
+Example: silent edit: the body changed and no date moved
+An example headline
+1 paragraph changed, +1 −1 words
+https://redline.example/watches/1/revisions/2
+− The minister resigned on Tuesday.
++ The minister was dismissed on Tuesday.
+
+City hall: first revision
+Budget vote
+first revision
+https://redline.example/watches/2/revisions/1
++ The council votes on the budget on Friday.
+
+Example: failing
+health: failing, 3 checks in a row failed
+error: fetch https://example.com/article: 503 Service Unavailable
+https://example.com/article
+`
+
+func TestTemplateDigest(t *testing.T) {
+	r := defaultRenderer(t)
+	got, err := r.render(digestMessage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(digestText, got); diff != "" {
+		t.Errorf("render (-want +got):\n%s", diff)
+	}
+	// Each section is the change's own message.
+	for _, c := range digestMessage(t).Changes {
+		alone, _ := r.render(c)
+		if !strings.Contains(got, "\n\n"+alone) {
+			t.Errorf("the digest lacks the %s message of %s as sent alone:\n%s", c.Event, c.Watch.Name, alone)
+		}
+	}
+	// No changes: the header alone.
+	empty := Message{Version: Version, Event: EventDigest, Delivery: "d", Summary: "0 changes"}
+	if got, _ := r.render(empty); got != "redline digest: 0 changes\n" {
+		t.Errorf("render of an empty digest = %q", got)
+	}
+	if got := messageHeadline(empty); got != "digest" {
+		t.Errorf("headline = %q, want digest", got)
+	}
+	// templateSamples has a digest, so that newRenderer tries a template
+	// on one.
+	if d := templateSample(t, EventDigest); len(d.Changes) == 0 || d.Watch.URL != "" || d.Revision != nil {
+		t.Errorf("digest sample = %+v, want changes and no watch or revision", d)
+	}
+}
+
+func TestTemplateDigestCustom(t *testing.T) {
+	tests := []struct{ name, tmpl, want string }{
+		{
+			"one line a change",
+			`{{.Watch.Name}} — {{headline .}}{{with .Title}} ({{.}}){{end}} {{link .}}`,
+			`redline digest: 3 changes on 2 watches
+
+Example — silent edit: the body changed and no date moved (An example headline) https://redline.example/watches/1/revisions/2
+
+City hall — first revision (Budget vote) https://redline.example/watches/2/revisions/1
+
+Example — failing https://example.com/article
+`,
+		},
+		{
+			"a change shown as nothing is left out",
+			`{{if ne .Event "failing"}}{{.Watch.Name}}: {{range changes .}}{{.}} {{end}}{{end}}`,
+			`redline digest: 3 changes on 2 watches
+
+Example: − The minister resigned on Tuesday. + The minister was dismissed on Tuesday.
+
+City hall: + The council votes on the budget on Friday.
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := newRenderer(tt.tmpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.render(digestMessage(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("render (-want +got):\n%s", diff)
+			}
+			// Within a limit, sections are dropped whole.
+			l := sizeLimit{runes: utf8.RuneCountInString(got) - 2}
+			cut, err := r.renderLimited(digestMessage(t), l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !l.fits(cut) || !strings.HasSuffix(cut, "\n\n… 1 more change") {
+				t.Errorf("renderLimited(%+v) = %q, want the last section replaced by the note", l, cut)
+			}
+		})
+	}
+	// A template that fails on a change fails on the digest, naming it.
+	r, err := newRenderer(`{{if eq .Event "new"}}{{.Health.State}}{{end}}`)
+	if err == nil {
+		_, err = r.render(digestMessage(t))
+	}
+	if err == nil || !strings.Contains(err.Error(), "new") {
+		t.Errorf("a template failing on a first revision: %v", err)
+	}
+}
+
+// checkDigestCut checks a digest cut to l: within l, valid UTF-8, the
+// header, then the first sections whole and in order, then "… N more
+// changes", N the changes not shown; it returns the sections shown.
+func checkDigestCut(t *testing.T, r *renderer, m Message, l sizeLimit, got string) int {
+	t.Helper()
+	if !l.fits(got) || !utf8.ValidString(got) {
+		t.Fatalf("limit %+v: result does not fit or is not valid UTF-8 (%d runes, %d bytes):\n%s", l, utf8.RuneCountInString(got), len(got), got)
+	}
+	header := "redline digest: " + m.Summary + "\n\n"
+	body, ok := strings.CutPrefix(got, header)
+	if !ok {
+		t.Fatalf("limit %+v: result does not start with the header:\n%s", l, got)
+	}
+	parts := strings.Split(body, "\n\n")
+	shown := len(parts) - 1
+	for i, p := range parts[:shown] {
+		want, _ := r.render(m.Changes[i])
+		if p != strings.TrimRight(want, "\n") {
+			t.Fatalf("limit %+v: section %d is not change %d whole:\n%s", l, i+1, i+1, p)
+		}
+	}
+	if want := digestNote(len(m.Changes) - shown); parts[shown] != want {
+		t.Fatalf("limit %+v: result ends with %q, want %q", l, parts[shown], want)
+	}
+	return shown
+}
+
+func TestRenderLimitedDigest(t *testing.T) {
+	r := defaultRenderer(t)
+	d := digestMessage(t)
+	full, _ := r.render(d)
+	fullRunes := utf8.RuneCountInString(full)
+
+	t.Run("exact", func(t *testing.T) {
+		if got, _ := r.renderLimited(d, sizeLimit{runes: fullRunes}); got != full {
+			t.Errorf("at its own size the digest is cut:\n%s", got)
+		}
+		// Without its final newline, the whole digest fits: nothing is
+		// left out.
+		if got, _ := r.renderLimited(d, sizeLimit{runes: fullRunes - 1}); got != strings.TrimSuffix(full, "\n") {
+			t.Errorf("one rune short, the digest is cut:\n%s", got)
+		}
+		got, _ := r.renderLimited(d, sizeLimit{runes: fullRunes - 2})
+		want := strings.TrimSuffix(digestText, "\n")
+		want = want[:strings.LastIndex(want, "\n\nExample: failing")] + "\n\n… 1 more change"
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("two runes short (-want +got):\n%s", diff)
+		}
+		one := strings.Index(digestText, "\n\nCity hall")
+		got, _ = r.renderLimited(d, sizeLimit{runes: utf8.RuneCountInString(digestText[:one]) + 20})
+		if want := digestText[:one] + "\n\n… 2 more changes"; got != want {
+			t.Errorf("room for one section:\n%s\nwant\n%s", got, want)
+		}
+	})
+
+	// Many changes of many sizes, in Cyrillic with emoji.
+	many := Message{Version: Version, Event: EventDigest, Delivery: "digest-many", Summary: "40 changes on 40 watches"}
+	for i := range 40 {
+		c := templateSample(t, EventChanged)
+		c.Watch = Watch{ID: int64(i + 1), Name: fmt.Sprintf("Газета %d 😀", i+1), URL: fmt.Sprintf("https://example.ru/%d", i+1)}
+		c.Removed = []string{strings.TrimSpace(strings.Repeat("старый абзац 😀 ", 1+i%7))}
+		c.Added = []string{strings.TrimSpace(strings.Repeat("новый абзац 😀 ", 1+i%5))}
+		many.Changes = append(many.Changes, c)
+	}
+	for _, l := range []sizeLimit{{runes: 2000}, {runes: 4096, utf16: true}, {bytes: 4096}, {runes: 1024}, {bytes: 1000}} {
+		t.Run(fmt.Sprintf("many %+v", l), func(t *testing.T) {
+			got, err := r.renderLimited(many, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			shown := checkDigestCut(t, r, many, l, got)
+			if shown == 0 || shown == len(many.Changes) {
+				t.Errorf("%d sections shown, want some but not all", shown)
+			}
+			// One more section would not have fitted.
+			next := strings.TrimSuffix(got, "\n\n"+digestNote(len(many.Changes)-shown))
+			sec, _ := r.render(many.Changes[shown])
+			if l.fits(next + "\n\n" + strings.TrimRight(sec, "\n") + "\n\n" + digestNote(len(many.Changes)-shown-1)) {
+				t.Errorf("section %d would have fitted too", shown+1)
+			}
+		})
+	}
+
+	t.Run("a huge first section is cut inside", func(t *testing.T) {
+		huge := digestMessage(t)
+		huge.Changes[0].Removed, huge.Changes[0].Added = nil, numberedParagraphs("p", 60, 8)
+		l := sizeLimit{runes: 1000}
+		got, err := r.renderLimited(huge, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !l.fits(got) || !utf8.ValidString(got) {
+			t.Fatalf("result does not fit:\n%s", got)
+		}
+		for _, want := range []string{
+			"redline digest: 3 changes on 2 watches\n\nExample: silent edit",
+			"\n+ p0w0 p0w1",
+			"more changes: https://redline.example/watches/1/revisions/2\n\n… 2 more changes",
+		} {
+			if !strings.Contains(got, want) {
+				t.Errorf("result lacks %q:\n%s", want, got)
+			}
+		}
+		if !strings.HasSuffix(got, "\n\n… 2 more changes") || strings.Contains(got, "City hall") {
+			t.Errorf("result does not end with the two other changes counted:\n%s", got)
+		}
+	})
+
+	// Every limit from tiny to the full size: always within it, valid, and
+	// a cut result ends with the count of the changes left out.
+	t.Run("every limit", func(t *testing.T) {
+		m := digestMessage(t)
+		m.Changes[1].Added = []string{"Ünïcödé 😀 paragraph, the first.", "Second 😀 paragraph with emoji."}
+		full, _ := r.render(m)
+		for n := 40; n <= len(full)+1; n++ {
+			for _, l := range []sizeLimit{{runes: n}, {bytes: n}, {runes: n, utf16: true}} {
+				got, err := r.renderLimited(m, l)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !l.fits(got) || !utf8.ValidString(got) {
+					t.Fatalf("limit %+v: result does not fit or is invalid:\n%s", l, got)
+				}
+				if got == full || got == strings.TrimSuffix(full, "\n") {
+					continue
+				}
+				if !strings.HasSuffix(got, " more change") && !strings.HasSuffix(got, " more changes") {
+					t.Fatalf("limit %+v: cut result lacks the note:\n%s", l, got)
+				}
+				if strings.Contains(got, "\n\nCity hall") {
+					checkDigestCut(t, r, m, l, got)
+				}
+			}
+		}
+	})
+}

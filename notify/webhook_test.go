@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,7 +39,9 @@ func schemaSamples() []Message {
 		Health: &Health{State: "failing", ConsecutiveErrors: 3, Error: "fetch: 503 Service Unavailable", At: at}}
 	recovered := Message{Version: Version, Event: EventRecovered, Delivery: "12-recovered-4-team", Watch: w,
 		Health: &Health{State: "ok", ConsecutiveErrors: 3, At: at}}
-	return []Message{changed, first, test, failing, recovered}
+	digest := Message{Version: Version, Event: EventDigest, Delivery: "digest-team-5f0c2a9e41d3b768",
+		Summary: "3 changes on 2 watches", Changes: []Message{first, changed, failing}}
+	return []Message{changed, first, test, failing, recovered, digest}
 }
 
 // hookReceiver is a webhook endpoint: it checks each request's signature
@@ -363,9 +366,15 @@ func TestWebhookSchema(t *testing.T) {
 		sc.check(m.Event, schema, v)
 		events[m.Event] = true
 	}
-	for _, e := range []string{EventNew, EventChanged, EventFailing, EventRecovered, EventTest} {
+	for _, e := range []string{EventNew, EventChanged, EventFailing, EventRecovered, EventTest, EventDigest} {
 		if !events[e] {
 			t.Errorf("no sample of event %s", e)
+		}
+	}
+	// A digest's changes are checked as whole messages.
+	for _, p := range []string{"changes.watch.url", "changes.revision.new", "changes.health.state", "changes.added"} {
+		if !sc.used[p] {
+			t.Errorf("no digest change has %s: the changes were not checked against the schema", p)
 		}
 	}
 	// Every property the schema describes is in some message.
@@ -377,7 +386,7 @@ func TestWebhookSchema(t *testing.T) {
 }
 
 // schemaChecker checks JSON values against the part of JSON Schema that
-// webhook.schema.json uses: $ref to $defs, type, const, enum, required,
+// webhook.schema.json uses: $ref to $defs or to the root, type, const, enum, required,
 // properties (every key must be described) and items.
 type schemaChecker struct {
 	t    *testing.T
@@ -389,6 +398,9 @@ func (c schemaChecker) resolve(s map[string]any) map[string]any {
 	ref, ok := s["$ref"].(string)
 	if !ok {
 		return s
+	}
+	if ref == "#" {
+		return c.root
 	}
 	name, ok := strings.CutPrefix(ref, "#/$defs/")
 	def, found := c.root["$defs"].(map[string]any)[name].(map[string]any)
@@ -460,8 +472,12 @@ func (c schemaChecker) check(path string, s map[string]any, v any) {
 	}
 }
 
-// propPath drops the event name and array indexes from a value's path.
+// propPath drops the event name and array indexes from a value's path:
+// digest.changes[1].watch and key id give changes.watch.id.
+var arrayIndexRE = regexp.MustCompile(`\[[0-9]+\]`)
+
 func propPath(path, key string) string {
+	path = arrayIndexRE.ReplaceAllString(path, "")
 	_, rest, _ := strings.Cut(path, ".")
 	if rest == "" {
 		return key
