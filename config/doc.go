@@ -75,11 +75,14 @@
 // Routes (the notify key of defaults, tags and watches) are a list whose
 // elements are a notifier name, or a mapping {to: name, on: [...],
 // min_words: N, contains: [...], not_contains: [...], quiet_hours:
-// "22:00-07:00 Europe/Paris"}. on lists new, body, headline, metadata,
+// "22:00-07:00 Europe/Paris", digest: "0 18 * * *"}; with digest, the
+// route's messages are collected and sent as one at each firing of the
+// cron spec (or @every). on lists new, body, headline, metadata,
 // errors or revision classes (silent-edit, correction, …); default body,
 // headline, metadata and errors. contains and not_contains look at the
 // added text only, case insensitively. A watch's own routes win over its
-// tags', which win over the defaults'; notify: [] sends nothing.
+// tags', which win over the defaults'; notify: [] sends nothing; one list
+// routes a notifier once.
 //
 // Values may use ${NAME} for an environment variable; when NAME is not set
 // but NAME_FILE is, the value is that file's content (less one final

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/redlinehq/redline/schedule"
 )
 
 // NotifierTypes are the notifier types the config accepts (the notify
@@ -65,7 +67,12 @@ type Route struct {
 	Contains, NotContains []string
 	// Quiet holds deliveries back during a daily window.
 	Quiet *QuietHours
-	Pos   Position
+	// Digest, when set, collects the route's messages and sends them as
+	// one at each firing of this schedule (a cron spec or @every; not
+	// adaptive). DigestSpec is Digest parsed.
+	Digest     string
+	DigestSpec *schedule.Spec
+	Pos        Position
 }
 
 // QuietHours is a daily window, such as 22:00–07:00 in Europe/Paris, in
@@ -335,8 +342,20 @@ func (d *decoder) routes(n *yaml.Node, ctx string) []Route {
 		case yaml.MappingNode:
 			rctx := ctx + ": notify"
 			var to src
-			d.fields(e, rctx, []string{"to", "on", "min_words", "contains", "not_contains", "quiet_hours"}, func(key string, v *yaml.Node) {
+			d.fields(e, rctx, []string{"to", "on", "min_words", "contains", "not_contains", "quiet_hours", "digest"}, func(key string, v *yaml.Node) {
 				switch key {
+				case "digest":
+					if spec, st := d.str(v, rctx, key); st.st == good {
+						sp, err := schedule.Parse(spec)
+						switch {
+						case err != nil:
+							d.errorAt(st.pos, rctx, key, "%v", err)
+						case sp.IsAdaptive():
+							d.errorAt(st.pos, rctx, key, "a digest needs a cron spec or @every, not adaptive")
+						default:
+							r.Digest, r.DigestSpec = spec, &sp
+						}
+					}
 				case "to":
 					r.To, to = d.str(v, rctx, key)
 				case "on":
@@ -477,10 +496,15 @@ func (d *decoder) checkRoutes(cfg *Config) {
 		known[n.Name] = true
 	}
 	check := func(ctx string, rs []Route) {
+		seen := map[string]Position{}
 		for _, r := range rs {
 			if r.To != "" && !known[r.To] {
 				d.errorAt(r.Pos, ctx, "notify", "no notifier named %q (declare it under notifiers)", r.To)
 			}
+			if first, dup := seen[r.To]; dup && r.To != "" {
+				d.errorAt(r.Pos, ctx, "notify", "notifier %q is routed twice (first at %s): merge the two routes", r.To, first)
+			}
+			seen[r.To] = r.Pos
 		}
 	}
 	check("defaults", cfg.Defaults.Notify)

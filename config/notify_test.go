@@ -22,7 +22,7 @@ tags:
   world:
     notify:
       - team-chat
-      - {to: desk, on: [body, headline], min_words: 5, contains: [resign], not_contains: "sport", quiet_hours: "22:00-07:00 Europe/Paris"}
+      - {to: desk, on: [body, headline], min_words: 5, contains: [resign], not_contains: "sport", quiet_hours: "22:00-07:00 Europe/Paris", digest: "CRON_TZ=Europe/Paris 0 18 * * *"}
 defaults: {notify: [newsroom-hook]}
 watches:
   - {url: "https://www.france24.com/en/a", notify: [script]}
@@ -72,7 +72,8 @@ func TestNotifiers(t *testing.T) {
 	}
 	desk := cfg.Tags["world"].Notify[1]
 	if desk.MinWords != 5 || !cmp.Equal(desk.On, []string{"body", "headline"}) || !cmp.Equal(desk.Contains, []string{"resign"}) ||
-		!cmp.Equal(desk.NotContains, []string{"sport"}) || desk.Quiet == nil || desk.Quiet.Loc.String() != "Europe/Paris" {
+		!cmp.Equal(desk.NotContains, []string{"sport"}) || desk.Quiet == nil || desk.Quiet.Loc.String() != "Europe/Paris" ||
+		desk.Digest != "CRON_TZ=Europe/Paris 0 18 * * *" || desk.DigestSpec == nil {
 		t.Errorf("desk route = %+v", desk)
 	}
 	if r := cfg.Defaults.Notify[0]; !cmp.Equal(r.On, DefaultOn) {
@@ -100,6 +101,8 @@ func TestNotifierErrors(t *testing.T) {
 		{"watch route to nothing", "watches:\n  - {url: \"https://a.example/\", name: a, notify: [{to: hook}]}\n", nil, `redline.yaml:2:51: watch "a": notify: no notifier named "hook" (declare it under notifiers)`},
 		{"bad on", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{to: h, on: [body, typo]}]\n", nil, `redline.yaml:4:31: defaults: notify: on: unknown value "typo" (one of new, body, headline, metadata, errors, correction, major-rewrite, declared-update, append-only, silent-edit, metadata-only, extractor-update)`},
 		{"bad quiet hours", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{to: h, quiet_hours: \"22h-7h\"}]\n", nil, `redline.yaml:4:33: defaults: notify: quiet_hours: invalid window "22h-7h" (want "HH:MM-HH:MM", optionally followed by a time zone such as Europe/Paris)`},
+		{"bad digest", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{to: h, digest: adaptive}]\n", nil, `redline.yaml:4:28: defaults: notify: digest: a digest needs a cron spec or @every, not adaptive`},
+		{"routed twice", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [h, {to: h, on: [errors]}]\n", nil, `redline.yaml:4:15: defaults: notify: notifier "h" is routed twice (first at redline.yaml:4:12): merge the two routes`},
 		{"backoff bounds crossed", "outbox: {min_backoff: 2h}\n", nil, `redline.yaml:1:23: outbox: min_backoff: must not be more than max_backoff (1h0m0s), got 2h0m0s`},
 		{"max backoff below min", "outbox: {min_backoff: 10s, max_backoff: 5s}\n", nil, `redline.yaml:1:41: outbox: max_backoff: must not be less than min_backoff (10s), got 5s`},
 		{"route without to", "notifiers:\n  h: {type: webhook, url: https://a.example}\ndefaults:\n  notify: [{on: [body]}]\n", nil, `redline.yaml:4:12: defaults: notify: to: missing: the name of the notifier`},

@@ -36,8 +36,15 @@ func (c *Checker) notifications(a *attempt) ([]store.Notification, error) {
 			return fmt.Errorf("encode the %s message of %s for %s: %w", on, w.URL, r.To, err)
 		}
 		n := store.Notification{Notifier: r.To, On: on, Payload: payload}
-		if until := r.Quiet.Until(now); until.After(now) {
-			n.NotBefore = until
+		at := now
+		if r.DigestSpec != nil {
+			// Collected until the digest's next firing, and sent with the
+			// route's other messages of that window as one.
+			at = r.DigestSpec.Firing(now)
+			n.Group = fmt.Sprintf("digest/%s/%d", r.To, at.Unix())
+		}
+		if at = r.Quiet.Until(at); at.After(now) {
+			n.NotBefore = at
 		}
 		out = append(out, n)
 		return nil

@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/redlinehq/redline/config"
 	"github.com/redlinehq/redline/internal/testsite"
 	"github.com/redlinehq/redline/notify"
+	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -38,6 +40,10 @@ func TestNotifyRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	daily, err := schedule.Parse("@daily")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A quiet window from an hour ago to an hour from now, in Paris.
 	lt := time.Now().In(paris)
 	sinceMidnight := time.Duration(lt.Hour())*time.Hour + time.Duration(lt.Minute())*time.Minute
@@ -50,6 +56,7 @@ func TestNotifyRoutes(t *testing.T) {
 		{To: "not-monday", On: config.DefaultOn, NotContains: []string{"monday"}},
 		{To: "errors", On: []string{config.OnErrors}},
 		{To: "night", On: []string{config.OnBody}, Quiet: quiet},
+		{To: "daily", On: []string{config.OnBody}, Digest: "@daily", DigestSpec: &daily},
 	}
 	s := openStore(t)
 	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
@@ -93,8 +100,8 @@ func TestNotifyRoutes(t *testing.T) {
 	}
 	// A one-word edit that adds "Monday": not big, no "resign", and
 	// not-monday refuses it; night holds it back.
-	if got := written(store.NotifyChanged, 2); !slices.Equal(got, []string{"all", "night"}) {
-		t.Errorf("a one-word silent edit went to %v, want [all night]", got)
+	if got := written(store.NotifyChanged, 2); !slices.Equal(got, []string{"all", "daily", "night"}) {
+		t.Errorf("a one-word silent edit went to %v, want [all daily night]", got)
 	}
 	items, _ := s.ListOutbox(ctx, store.OutboxFilter{WatchID: w.ID, RevisionSeq: 2})
 	for _, it := range items {
@@ -108,14 +115,20 @@ func TestNotifyRoutes(t *testing.T) {
 		if it.Notifier == "night" && !it.NextAttemptAt.After(time.Now()) {
 			t.Errorf("night's delivery is due at %s, want after the quiet hours", it.NextAttemptAt)
 		}
+		if it.Notifier == "daily" {
+			midnight := time.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+			if !it.NextAttemptAt.Equal(midnight) || it.Group != fmt.Sprintf("digest/daily/%d", midnight.Unix()) {
+				t.Errorf("daily's delivery: due %s, group %q; want the next midnight UTC and its digest group", it.NextAttemptAt, it.Group)
+			}
+		}
 	}
 
 	// A big edit that mentions a resignation.
 	big := "The minister said on Monday evening that she would RESIGN at the end of the month, citing the pressure of the negotiations and the toll they had taken on her family and her health."
 	serve(200, testsite.France24(testsite.France24Page{Replace: map[int]string{6: strings.Replace(paras[6], "Sunday", "Monday", 1), 7: big}}))
 	mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged)
-	if got := written(store.NotifyChanged, 3); !slices.Equal(got, []string{"all", "big", "night", "resign"}) {
-		t.Errorf("a big edit adding RESIGN and Monday went to %v, want [all big night resign]", got)
+	if got := written(store.NotifyChanged, 3); !slices.Equal(got, []string{"all", "big", "daily", "night", "resign"}) {
+		t.Errorf("a big edit adding RESIGN and Monday went to %v, want [all big daily night resign]", got)
 	}
 
 	// Two failed checks make the watch failing (FailingAfter 2); one

@@ -342,3 +342,40 @@ func TestRunReloadNotifiers(t *testing.T) {
 		t.Fatal("redline run did not stop")
 	}
 }
+
+// TestNotifyDigest: a route with a digest collects the changes of several
+// watches and sends them as one message once its window ends.
+func TestNotifyDigest(t *testing.T) {
+	a, b := newSite(t), newSite(t)
+	a.serve(200, testsite.France24(testsite.France24Page{}))
+	b.serve(200, testsite.France24(testsite.France24Page{}))
+	recv := newReceiver(t, "d")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "redline.yaml")
+	cfg := "notifiers:\n  hook: {type: webhook, url: '" + recv.srv.URL + "', secret: d}\n" +
+		"defaults: {confirm_delay: 0s, notify: [{to: hook, on: [new], digest: '@every 3s'}]}\n" +
+		"watches:\n  - {url: '" + a.url() + "', name: a}\n  - {url: '" + b.url() + "', name: b}\n"
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := cli{t: t, db: filepath.Join(dir, "r.db")}
+	// Both checks well inside one 3-second window, then past its end.
+	const step = 3 * time.Second
+	untilNext := func() time.Duration { return step - time.Duration(time.Now().UnixNano()%int64(step)) }
+	time.Sleep(untilNext() + 50*time.Millisecond)
+	if code, out, errOut := c.run("--config", cfgPath, "check", "--all"); code != exitOK {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, n := recv.last(); n != 0 {
+		t.Fatalf("%d deliveries before the window ended", n)
+	}
+	time.Sleep(untilNext() + 100*time.Millisecond) // the window has ended
+	if code, out, errOut := c.run("--config", cfgPath, "check", "--all"); code != exitOK || !strings.Contains(errOut, "notifications: 2 sent") {
+		t.Fatalf("second check: exit %d\n%s%s", code, out, errOut)
+	}
+	m, n := recv.last()
+	if n != 1 || m.Event != notify.EventDigest || len(m.Changes) != 2 || m.Summary != "2 changes on 2 watches" ||
+		m.Changes[0].Watch.Name == m.Changes[1].Watch.Name {
+		t.Fatalf("receiver has %d deliveries, the last %+v; want one digest of both first captures", n, m)
+	}
+}
