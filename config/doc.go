@@ -59,7 +59,8 @@
 //   - notifiers: a mapping of names (letters, digits, '-', '_'; at most
 //     64) to channels: {type: webhook, url, secret, headers, timeout},
 //     {type: shoutrrr, url, template, timeout}, {type: email, url:
-//     smtp://…, from, to (one or a list), template, timeout}, {type:
+//     smtp://…, from, to (one or a list), template (the text part),
+//     html_template (the HTML part; see notify/email.go), timeout}, {type:
 //     command, command: [program, args…], timeout}. A missing url, from,
 //     to or command, an unknown type or a malformed webhook URL is an
 //     error at the notifier; the notify package checks the rest when

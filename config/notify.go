@@ -30,9 +30,11 @@ type Notifier struct {
 	Command  []string // command: program and arguments
 	From     string   // email sender
 	To       []string // email recipients
-	Template string   // message template (shoutrrr, email)
-	Timeout  time.Duration
-	Pos      Position // where the notifier is declared
+	Template string   // message template (shoutrrr; email's text part)
+	// HTMLTemplate is an email notifier's HTML part template.
+	HTMLTemplate string
+	Timeout      time.Duration
+	Pos          Position // where the notifier is declared
 }
 
 // What a route may be on (Route.On).
@@ -201,7 +203,7 @@ func (d *decoder) notifiers(n *yaml.Node, cfg *Config) {
 			continue
 		}
 		var typ src
-		d.fields(v, ctx, []string{"type", "url", "secret", "headers", "command", "from", "to", "template", "timeout"}, func(key string, v *yaml.Node) {
+		d.fields(v, ctx, []string{"type", "url", "secret", "headers", "command", "from", "to", "template", "html_template", "timeout"}, func(key string, v *yaml.Node) {
 			var s src
 			switch key {
 			case "type":
@@ -214,6 +216,8 @@ func (d *decoder) notifiers(n *yaml.Node, cfg *Config) {
 				nt.From, _ = d.str(v, ctx, key)
 			case "template":
 				nt.Template, _ = d.str(v, ctx, key)
+			case "html_template":
+				nt.HTMLTemplate, _ = d.str(v, ctx, key)
 			case "to":
 				nt.To = d.strOrList(v, ctx, key)
 			case "command":

@@ -30,7 +30,7 @@ var _ Notifier = (*command)(nil)
 // program (a path, or a name looked up in PATH) and its arguments, is
 // required; the program must exist and be executable now.
 func newCommand(spec Spec) (Notifier, error) {
-	if err := refuseUnused(spec, "command", "url", "secret", "headers", "from", "to", "template"); err != nil {
+	if err := refuseUnused(spec, "command", "url", "secret", "headers", "from", "to", "template", "html_template"); err != nil {
 		return nil, err
 	}
 	if len(spec.Command) == 0 || spec.Command[0] == "" {

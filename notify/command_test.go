@@ -159,6 +159,7 @@ func TestNewCommandRefuses(t *testing.T) {
 		{Spec{Command: []string{"/bin/true"}, URL: "https://x.example"}, "does not use url"},
 		{Spec{Command: []string{"/bin/true"}, Secret: "s", Headers: map[string]string{"A": "b"}}, "does not use secret, headers"},
 		{Spec{Command: []string{"/bin/true"}, From: "a@b", To: []string{"c"}, Template: "t"}, "does not use from, to, template"},
+		{Spec{Command: []string{"/bin/true"}, HTMLTemplate: "<p>{{.Title}}</p>"}, "does not use html_template"},
 		{Spec{Command: []string{filepath.Join(dir, "missing")}}, "no such file"},
 		{Spec{Command: []string{notExec}}, "permission denied"},
 		{Spec{Command: []string{"redline-no-such-program"}}, "not found"},

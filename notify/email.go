@@ -27,7 +27,8 @@ import (
 
 // emailNotifier sends messages by mail, through one SMTP server, as a
 // multipart/alternative message: the template's text, and an HTML rendering
-// of the change with its words struck out and inserted.
+// of the change with its words struck out and inserted (emailHTML, or the
+// custom HTML template's: see htmlTemplateData).
 type emailNotifier struct {
 	name        string
 	addr        string // host:port
@@ -38,6 +39,7 @@ type emailNotifier struct {
 	from        *mail.Address
 	to          []*mail.Address
 	tmpl        *renderer
+	html        *template.Template // Spec.HTMLTemplate; nil: emailHTML
 	timeout     time.Duration
 
 	// tlsConfig, when set, is used (cloned) instead of the default TLS
@@ -53,7 +55,13 @@ type emailNotifier struct {
 // smtps://[user:password@]host[:port] (TLS from the start; port 465 by
 // default). With a user, it authenticates with AUTH PLAIN, which net/smtp
 // allows only over TLS or to localhost. spec.Template, when set, replaces the
-// template of the text part; the HTML part is always emailHTML's.
+// template of the text part. spec.HTMLTemplate, when set, replaces the HTML
+// part (emailHTML's): a Go html/template executed on an htmlTemplateData (the
+// Message's fields, plus HTMLDiff, its changed paragraphs pre-rendered as
+// HTML, and for a digest Changes, each change so); see htmlTemplateData for
+// the data and htmlTemplateFuncs for the functions. Either template is tried
+// on a sample message of every event, a digest included, so that one that
+// does not parse or fails on a sample is refused here.
 func newEmail(spec Spec) (Notifier, error) {
 	switch {
 	case spec.URL == "":
@@ -118,6 +126,11 @@ func newEmail(spec Spec) (Notifier, error) {
 	}
 	if n.tmpl, err = newRenderer(spec.Template); err != nil {
 		return nil, fmt.Errorf("email: %w", err)
+	}
+	if spec.HTMLTemplate != "" {
+		if n.html, err = newHTMLTemplate(spec.HTMLTemplate); err != nil {
+			return nil, fmt.Errorf("email: %w", err)
+		}
 	}
 	return n, nil
 }
@@ -235,13 +248,19 @@ func (n *emailNotifier) tlsClientConfig() *tls.Config {
 
 // compose returns the whole mail for m: headers, then a
 // multipart/alternative body with a text/plain part (the template's text)
-// and a text/html part (emailHTML), both UTF-8 in quoted-printable.
+// and a text/html part (emailHTML, or the custom HTML template's), both
+// UTF-8 in quoted-printable.
 func (n *emailNotifier) compose(m Message) ([]byte, error) {
 	text, err := n.tmpl.render(m)
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	html, err := emailHTML(m)
+	var html string
+	if n.html != nil {
+		html, err = renderHTMLTemplate(n.html, m)
+	} else {
+		html, err = emailHTML(m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("render html: %w", err)
 	}
@@ -362,6 +381,8 @@ const (
 // template shows one message: its heading, a line of the watch's name and
 // what happened (in a digest, a heading linked to the watch's page), then
 // the title, the summary, the health, the changed paragraphs and the link.
+// The "diff" template shows the changed paragraphs ([]htmlBlock), one <p>
+// each; it also renders htmlTemplateData.HTMLDiff for custom templates.
 var emailHTMLTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{{.Title}}</title></head>
 <body style="margin:0;padding:16px;background-color:#ffffff;color:#1f2328;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5">
@@ -405,7 +426,13 @@ var emailHTMLTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE htm
 <pre style="margin:0 0 16px;padding:8px;white-space:pre-wrap;background-color:#f6f8fa;font-size:13px">{{.}}</pre>
 {{- end}}
 {{- end}}
-{{- range .Blocks}}
+{{- template "diff" .Blocks}}
+{{- if .Link}}
+<p style="margin:16px 0 0"><a href="{{.Link}}" style="color:#0969da">{{.LinkText}}</a></p>
+{{- end}}
+{{- end}}
+{{- define "diff"}}
+{{- range .}}
 {{- if eq .Kind "removed"}}
 <p style="margin:0 0 12px;padding:2px 0 2px 12px;border-left:3px solid #cf222e">
 {{- else if eq .Kind "added"}}
@@ -421,9 +448,6 @@ var emailHTMLTemplate = template.Must(template.New("email").Parse(`<!DOCTYPE htm
 {{- else}}{{.Text}}{{end}}
 {{- end}}
 {{- with .Note}} <em style="color:#59636e">({{.}})</em>{{end}}</p>
-{{- end}}
-{{- if .Link}}
-<p style="margin:16px 0 0"><a href="{{.Link}}" style="color:#0969da">{{.LinkText}}</a></p>
 {{- end}}
 {{- end}}
 `))
@@ -488,6 +512,120 @@ func emailHTML(m Message) (string, error) {
 		return "", err
 	}
 	return b.String(), nil
+}
+
+// htmlTemplateData is what a custom HTML template (Spec.HTMLTemplate)
+// is executed on, once per mail:
+//
+//   - The Message itself, embedded: {{.Event}}, {{.Watch.Name}},
+//     {{.Watch.URL}}, {{.Title}}, {{.Summary}}, {{.Revision.URL}},
+//     {{.Health.State}}, {{.Added}}, {{.Removed}}, {{.Stats}}, and {{.Diff}},
+//     the unified diff as plain text, all as in the webhook payload (see
+//     Message). Being plain strings, they are escaped wherever they are
+//     printed, as html/template does; a URL that is not http, https or
+//     mailto becomes harmless in an href.
+//   - HTMLDiff: the message's changed paragraphs as the built-in HTML part
+//     shows them, ready to print: one <p> per paragraph, one per line, in
+//     reading order; in an edited paragraph the words deleted are in a
+//     <del> and the words inserted in an <ins>, styled inline (red and
+//     struck out, green), a paragraph wholly removed or added is all <del>
+//     or all <ins>, a moved one plain with "(moved)". Its text is escaped;
+//     it is a template.HTML, which {{.HTMLDiff}} prints as is. It is empty
+//     when no paragraph changed (failing, recovered, a digest itself).
+//   - Changes: for a digest (Event "digest", whose own Watch is empty and
+//     whose Summary counts the changes), one htmlTemplateData per change
+//     in the digest, oldest first, each with its own Message fields and
+//     HTMLDiff, so that {{range .Changes}}…{{.HTMLDiff}}…{{end}} shows
+//     every change; empty for any other event. (It stands for the
+//     Message's own Changes, still reachable as {{.Message.Changes}}.)
+//
+// The template may call the functions of htmlTemplateFuncs.
+type htmlTemplateData struct {
+	Message
+	HTMLDiff template.HTML
+	Changes  []htmlTemplateData
+}
+
+// htmlTemplateFuncs are the functions a custom HTML template may call
+// besides html/template's own; those that take a message M take either a
+// htmlTemplateData (such as . or an element of .Changes) or a Message:
+//
+//   - headline M, link M, changes M, truncate N S, join SEP LIST: as in the
+//     text templates (see templateFuncs);
+//   - subject M: the mail's subject, e.g. "Le Monde: silent edit: the body
+//     changed and no date moved" or "redline digest: 3 changes on 2
+//     watches", as the built-in HTML part's <title>.
+var htmlTemplateFuncs = template.FuncMap{
+	"headline": onMessage(messageHeadline),
+	"link":     onMessage(messageLink),
+	"changes":  onMessage(changeLines),
+	"subject":  onMessage(emailSubject),
+	"truncate": templateFuncs["truncate"],
+	"join":     templateFuncs["join"],
+}
+
+// onMessage makes f, a function of a Message, take a htmlTemplateData too.
+func onMessage[T any](f func(Message) T) func(any) (T, error) {
+	return func(v any) (T, error) {
+		switch v := v.(type) {
+		case Message:
+			return f(v), nil
+		case htmlTemplateData:
+			return f(v.Message), nil
+		}
+		var zero T
+		return zero, fmt.Errorf("want a message (. or an element of .Changes), got %T", v)
+	}
+}
+
+// newHTMLTemplate parses text as a custom HTML template and tries it on a
+// sample Message of every event, a digest included, so that a template
+// that would fail at delivery fails at construction instead.
+func newHTMLTemplate(text string) (*template.Template, error) {
+	t, err := template.New("html").Funcs(htmlTemplateFuncs).Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("html_template: %w", err)
+	}
+	for _, m := range templateSamples() {
+		if _, err := renderHTMLTemplate(t, m); err != nil {
+			return nil, fmt.Errorf("html_template fails on a sample %q message: %w", m.Event, err)
+		}
+	}
+	return t, nil
+}
+
+// renderHTMLTemplate executes the custom HTML template t on m's
+// htmlTemplateData.
+func renderHTMLTemplate(t *template.Template, m Message) (string, error) {
+	d, err := newHTMLTemplateData(m)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// newHTMLTemplateData returns what a custom HTML template sees of m.
+func newHTMLTemplateData(m Message) (htmlTemplateData, error) {
+	d := htmlTemplateData{Message: m}
+	if blocks := htmlBlocks(m); len(blocks) > 0 {
+		var b strings.Builder
+		if err := emailHTMLTemplate.ExecuteTemplate(&b, "diff", blocks); err != nil {
+			return htmlTemplateData{}, fmt.Errorf("render the diff: %w", err)
+		}
+		d.HTMLDiff = template.HTML(strings.TrimPrefix(b.String(), "\n")) // escaped by emailHTMLTemplate
+	}
+	for _, c := range m.Changes {
+		cd, err := newHTMLTemplateData(c)
+		if err != nil {
+			return htmlTemplateData{}, err
+		}
+		d.Changes = append(d.Changes, cd)
+	}
+	return d, nil
 }
 
 // htmlSection returns what the HTML part shows of the message m.

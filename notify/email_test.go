@@ -704,3 +704,138 @@ func TestEmailMergeWordSpans(t *testing.T) {
 		})
 	}
 }
+
+// TestEmailHTMLTemplate: a custom HTML template's output arrives as the
+// text/html part, the text part unchanged: the Message's fields escaped,
+// the pre-rendered diff (the built-in part's paragraphs) inline, and for a
+// digest each change with its own diff.
+func TestEmailHTMLTemplate(t *testing.T) {
+	be := &smtpBackend{}
+	addr := startSMTP(t, be, nil, false)
+	const tmpl = `<html><head><title>{{subject .}}</title></head><body>
+{{- if .Changes}}<h1>{{.Summary}}</h1>{{end}}
+{{- range .Changes}}
+<h2><a href="{{.Watch.URL}}">{{.Watch.Name}}</a>: {{headline .}}</h2>{{.HTMLDiff}}
+{{- else}}
+<h1>{{.Watch.Name}}: {{headline .}}</h1><p class="title">{{.Title}}</p>
+{{.HTMLDiff}}
+<p><a href="{{link .}}">open</a> ({{len .Removed}} removed, {{len .Added}} added, {{headline .Message}})</p>
+{{- end}}
+</body></html>`
+	n := newTestEmail(t, Spec{URL: "smtp://" + addr, HTMLTemplate: tmpl})
+	m := emailMessage(t)
+	m.Title = `Budget <b>"cuts"</b> & bridge`
+	if _, err := n.Send(context.Background(), m); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+
+	second := templateSample(t, EventChanged)
+	second.Delivery = "2-changed-9-mail"
+	second.Watch = Watch{ID: 2, Name: "City <hall>", URL: "https://city.example/news?id=4&lang=fr"}
+	second.Removed = []string{"The council votes on Friday."}
+	second.Added = []string{"The council votes on Monday."}
+	failing := templateSample(t, EventFailing)
+	digest := Message{Version: Version, Event: EventDigest, Delivery: "digest-mail-html",
+		Summary: "3 changes on 2 watches", Changes: []Message{m, second, failing}}
+	if _, err := n.Send(context.Background(), digest); err != nil {
+		t.Fatalf("Send digest: %v", err)
+	}
+	got := be.got()
+	if len(got) != 2 {
+		t.Fatalf("%d mails, want 2", len(got))
+	}
+
+	diffOf := func(m Message) string {
+		t.Helper()
+		d, err := newHTMLTemplateData(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(d.HTMLDiff)
+	}
+	edit := `<p style="margin:0 0 12px;padding:2px 0 2px 12px;border-left:3px solid #d1d9e0">The minister <del style="` + styleDel + `">resigned</del><ins style="` + styleIns + `">&lt;script&gt; was dismissed</ins> on Tuesday.</p>`
+	if d := diffOf(m); d != edit {
+		t.Errorf("HTMLDiff = %s\nwant %s", d, edit)
+	}
+	// The pre-rendered diff is what the built-in part shows.
+	if builtin, err := emailHTML(m); err != nil || !strings.Contains(builtin, "\n"+edit+"\n") {
+		t.Errorf("the built-in HTML part (err %v) lacks the HTMLDiff:\n%s", err, builtin)
+	}
+	if d := diffOf(failing); d != "" {
+		t.Errorf("HTMLDiff of a failing message = %q, want none", d)
+	}
+
+	p := parseMail(t, got[0].data)
+	if diff := cmp.Diff([]string{"text/plain; charset=utf-8", "text/html; charset=utf-8"}, p.types); diff != "" {
+		t.Errorf("parts (-want +got):\n%s", diff)
+	}
+	wantText, _ := defaultRenderer(t).render(m)
+	if text := strings.ReplaceAll(p.text, "\r\n", "\n"); text != wantText {
+		t.Errorf("text part = %q, want the default template's %q", text, wantText)
+	}
+	want := `<html><head><title>Le Monde — économie: silent edit: the body changed and no date moved</title></head><body>
+<h1>Le Monde — économie: silent edit: the body changed and no date moved</h1><p class="title">Budget &lt;b&gt;&#34;cuts&#34;&lt;/b&gt; &amp; bridge</p>
+` + edit + `
+<p><a href="https://redline.example/watches/1/revisions/2">open</a> (1 removed, 1 added, silent edit: the body changed and no date moved)</p>
+</body></html>`
+	// Quoted-printable text ends its lines with CRLF.
+	if diff := cmp.Diff(want, strings.ReplaceAll(p.html, "\r\n", "\n")); diff != "" {
+		t.Errorf("html part (-want +got):\n%s", diff)
+	}
+
+	p = parseMail(t, got[1].data)
+	want = `<html><head><title>redline digest: 3 changes on 2 watches</title></head><body><h1>3 changes on 2 watches</h1>
+<h2><a href="https://example.com/article">Le Monde — économie</a>: silent edit: the body changed and no date moved</h2>` + edit + `
+<h2><a href="https://city.example/news?id=4&amp;lang=fr">City &lt;hall&gt;</a>: silent edit: the body changed and no date moved</h2>` + diffOf(second) + `
+<h2><a href="https://example.com/article">Example</a>: failing</h2>
+</body></html>`
+	if diff := cmp.Diff(want, strings.ReplaceAll(p.html, "\r\n", "\n")); diff != "" {
+		t.Errorf("digest html part (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(p.html, `The council votes on <del style="`+styleDel+`">Friday</del><ins style="`+styleIns+`">Monday</ins>.</p>`) {
+		t.Errorf("digest html part lacks the second change's diff:\n%s", p.html)
+	}
+	if strings.Contains(p.html, "<script>") || strings.Contains(p.html, "<hall>") {
+		t.Errorf("digest html part has unescaped text:\n%s", p.html)
+	}
+}
+
+// TestEmailHTMLTemplateRefused: an HTML template that does not parse, or
+// fails on a sample message (the digest's included), is refused at
+// construction, saying why.
+func TestEmailHTMLTemplateRefused(t *testing.T) {
+	ok := Spec{Name: "mail", Type: "email", URL: "smtp://mail.example.com", From: "a@example.com", To: []string{"b@example.com"}}
+	for _, tt := range []struct {
+		name, tmpl string
+		want       []string
+	}{
+		{"unclosed if", "<p>{{if .Title}}x</p>", []string{"html_template: template: html:1:", "unexpected EOF"}},
+		{"unknown function", "<p>{{nope .}}</p>", []string{"html_template: template: html:1:", `function "nope" not defined`}},
+		{"unknown field", "<p>{{.Nope}}</p>", []string{`html_template fails on a sample "changed" message`, "can't evaluate field Nope"}},
+		{"fails on the digest", `{{if eq .Event "digest"}}{{(index .Changes 5).Title}}{{end}}`, []string{`html_template fails on a sample "digest" message`, "index out of range"}},
+		{"not a message", "<p>{{headline .Title}}</p>", []string{`html_template fails on a sample`, "want a message", "got string"}},
+		{"unclosed attribute", `<a href="{{link .}}>open</a>`, []string{`html_template fails on a sample`, "ends in a non-text context"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := ok
+			spec.HTMLTemplate = tt.tmpl
+			_, err := New(spec)
+			if err == nil {
+				t.Fatal("New succeeded")
+			}
+			if !strings.HasPrefix(err.Error(), "notifier mail: email: ") {
+				t.Errorf("error %q does not name the notifier", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	spec := ok
+	spec.HTMLTemplate = `<p>{{range .Changes}}{{truncate 10 .Title}} {{join ", " .Watch.Tags}} {{range changes .}}{{.}}{{end}}{{end}}</p>`
+	if _, err := New(spec); err != nil {
+		t.Errorf("a template using the functions: %v", err)
+	}
+}

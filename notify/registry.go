@@ -30,8 +30,11 @@ type Spec struct {
 	To   []string
 	// Template, when set, replaces the default message template of a
 	// shoutrrr or email notifier (Go text/template over a Message; see
-	// the package documentation).
+	// the package documentation); for email, the text part.
 	Template string
+	// HTMLTemplate, when set, replaces the HTML part of an email
+	// notifier's messages (Go html/template; see email.go for its data).
+	HTMLTemplate string
 	// Timeout bounds one delivery attempt; 0 means 30 seconds.
 	Timeout time.Duration
 	// BaseURL, when set, is where redline's web interface is reached;

@@ -115,6 +115,8 @@ func newShoutrrr(spec Spec) (Notifier, error) {
 		return nil, errors.New("shoutrrr: command is not used by the shoutrrr type")
 	case spec.From != "" || len(spec.To) > 0:
 		return nil, errors.New("shoutrrr: from and to are not used by the shoutrrr type (use the email type, or put them in an smtp:// URL)")
+	case spec.HTMLTemplate != "":
+		return nil, errors.New("shoutrrr: html_template is not used by the shoutrrr type (only the email type sends an HTML part; template sets the message's text)")
 	}
 	redact := urlRedactor(spec.URL)
 	u, err := url.Parse(spec.URL)

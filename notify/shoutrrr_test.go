@@ -221,6 +221,7 @@ func TestShoutrrrConstructionErrors(t *testing.T) {
 		{"command", Spec{URL: "generic+https://example.com", Command: []string{"true"}}, []string{"command is not used"}, ""},
 		{"from", Spec{URL: "generic+https://example.com", From: "a@example.com"}, []string{"from and to are not used"}, ""},
 		{"to", Spec{URL: "generic+https://example.com", To: []string{"a@example.com"}}, []string{"from and to are not used"}, ""},
+		{"html_template", Spec{URL: "generic+https://example.com", HTMLTemplate: "<p>{{.Title}}</p>"}, []string{"html_template is not used"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -69,7 +69,7 @@ var _ Notifier = (*webhook)(nil)
 // newWebhook returns the webhook notifier spec declares: URL (an absolute
 // http or https URL) is required; Secret and Headers are optional.
 func newWebhook(spec Spec) (Notifier, error) {
-	if err := refuseUnused(spec, "webhook", "command", "from", "to", "template"); err != nil {
+	if err := refuseUnused(spec, "webhook", "command", "from", "to", "template", "html_template"); err != nil {
 		return nil, err
 	}
 	if spec.URL == "" {
@@ -299,7 +299,8 @@ func receiptText(b []byte) string {
 
 // refuseUnused returns an error naming the fields of spec that a notifier
 // of type typ does not use but are set, among those named (in the config's
-// spelling: url, secret, headers, command, from, to, template).
+// spelling: url, secret, headers, command, from, to, template,
+// html_template).
 func refuseUnused(spec Spec, typ string, fields ...string) error {
 	var set []string
 	for _, f := range fields {
@@ -319,6 +320,8 @@ func refuseUnused(spec Spec, typ string, fields ...string) error {
 			used = len(spec.To) > 0
 		case "template":
 			used = spec.Template != ""
+		case "html_template":
+			used = spec.HTMLTemplate != ""
 		}
 		if used {
 			set = append(set, f)

@@ -316,6 +316,7 @@ func TestNewWebhookRefuses(t *testing.T) {
 		{Spec{URL: "https://hooks.example.org/%zz"}, "url"},
 		{Spec{URL: "https://h.example/x", Command: []string{"/bin/true"}}, "does not use command"},
 		{Spec{URL: "https://h.example/x", From: "a@b", To: []string{"c@d"}, Template: "x"}, "does not use from, to, template"},
+		{Spec{URL: "https://h.example/x", HTMLTemplate: "<p>{{.Title}}</p>"}, "does not use html_template"},
 		{Spec{URL: "https://h.example/x", Headers: map[string]string{"Bad Name": "x"}}, `header "Bad Name": not a valid header name`},
 		{Spec{URL: "https://h.example/x", Headers: map[string]string{"X-A": "a\r\nX-B: b"}}, "line break"},
 		{Spec{URL: "https://h.example/x", Headers: map[string]string{"content-type": "text/plain"}}, "redline sets it itself"},

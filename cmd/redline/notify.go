@@ -34,7 +34,7 @@ func buildNotifiers(cfg *config.Config) (map[string]notify.Notifier, error) {
 // notifySpec turns a config notifier into the notify package's Spec.
 func notifySpec(cfg *config.Config, n config.Notifier) notify.Spec {
 	return notify.Spec{Name: n.Name, Type: n.Type, URL: n.URL, Secret: n.Secret, Headers: n.Headers, Command: n.Command,
-		From: n.From, To: n.To, Template: n.Template, Timeout: n.Timeout, BaseURL: cfg.BaseURL}
+		From: n.From, To: n.To, Template: n.Template, HTMLTemplate: n.HTMLTemplate, Timeout: n.Timeout, BaseURL: cfg.BaseURL}
 }
 
 // routeTable answers which routes a stored watch has under one config:
