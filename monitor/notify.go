@@ -28,36 +28,23 @@ func (c *Checker) notifications(a *attempt) ([]store.Notification, error) {
 	}
 	w, res, rec := a.w, a.res, a.rec
 	base := notify.Message{Version: notify.Version, Watch: notify.Watch{ID: w.ID, Name: w.Name, URL: w.URL, Tags: w.Tags}}
-	now := c.now()
-	var out []store.Notification
-	add := func(r config.Route, on string, m notify.Message) error {
-		payload, err := json.Marshal(m)
-		if err != nil {
-			return fmt.Errorf("encode the %s message of %s for %s: %w", on, w.URL, r.To, err)
-		}
-		n := store.Notification{Notifier: r.To, On: on, Payload: payload}
-		at := now
-		if r.DigestSpec != nil {
-			// Collected until the digest's next firing, and sent with the
-			// route's other messages of that window as one.
-			at = r.DigestSpec.Firing(now)
-			n.Group = fmt.Sprintf("digest/%s/%d", r.To, at.Unix())
-		}
-		if at = r.Quiet.Until(at); at.After(now) {
-			n.NotBefore = at
-		}
-		out = append(out, n)
-		return nil
-	}
 
-	// A revision.
+	// What this check may record, each with the message about it, encoded
+	// once for all the routes that want it.
+	type offer struct {
+		on    string
+		m     notify.Message
+		wants func(config.Route) bool
+	}
+	var offers []offer
 	if rec.Revision != nil && (res.Outcome == store.OutcomeNew || res.Outcome == store.OutcomeChanged) {
 		m := base
 		m.Event = notify.EventChanged
 		m.Revision = &notify.Revision{Old: res.Revision, OldFetchedAt: res.PreviousAt, FetchedAt: rec.Revision.FetchedAt}
 		m.Title = titleOf(rec.Revision.Text)
+		on := store.NotifyChanged
 		if res.Outcome == store.OutcomeNew {
-			m.Event = notify.EventNew
+			m.Event, on = notify.EventNew, store.NotifyNew
 			m.Revision.Old = 0
 		} else if res.Change != nil {
 			m.Class, m.ClassDescription, m.Summary = string(res.Class), res.Class.Describe(), res.Summary
@@ -67,39 +54,51 @@ func (c *Checker) notifications(a *attempt) ([]store.Notification, error) {
 			m.Added, m.Removed = changedLines(*res.Change)
 			m.Diff = res.Change.Unified(fmt.Sprintf("revision %d", res.Revision), fmt.Sprintf("revision %d", res.Revision+1), 3)
 		}
-		on := store.NotifyChanged
-		if res.Outcome == store.OutcomeNew {
-			on = store.NotifyNew
-		}
-		for _, r := range routes {
-			if routeWants(r, res, m) {
-				if err := add(r, on, m); err != nil {
-					return nil, err
-				}
-			}
-		}
+		offers = append(offers, offer{on, m, func(r config.Route) bool { return routeWants(r, res, m) }})
+	}
+	// The health event this outcome may cause (failing after an error,
+	// recovered after errors); the store writes it only if the check does
+	// cause it.
+	onErrors := func(r config.Route) bool { return slices.Contains(r.On, config.OnErrors) }
+	if res.Outcome == store.OutcomeError {
+		m := base
+		m.Event = notify.EventFailing
+		m.Health = &notify.Health{State: "failing", ConsecutiveErrors: w.State.ConsecutiveErrors + 1, Error: rec.Error, At: a.started}
+		offers = append(offers, offer{store.EventFailing, m, onErrors})
+	} else if w.State.ConsecutiveErrors > 0 {
+		m := base
+		m.Event = notify.EventRecovered
+		m.Health = &notify.Health{State: "ok", ConsecutiveErrors: w.State.ConsecutiveErrors, At: a.started}
+		offers = append(offers, offer{store.EventRecovered, m, onErrors})
 	}
 
-	// A health event: both are offered, the store keeps the one (if any)
-	// this check causes.
-	for _, r := range routes {
-		if !slices.Contains(r.On, config.OnErrors) {
-			continue
-		}
-		if res.Outcome == store.OutcomeError {
-			m := base
-			m.Event = notify.EventFailing
-			m.Health = &notify.Health{State: "failing", ConsecutiveErrors: w.State.ConsecutiveErrors + 1, Error: rec.Error, At: a.started}
-			if err := add(r, store.EventFailing, m); err != nil {
-				return nil, err
+	now := c.now()
+	var out []store.Notification
+	for _, o := range offers {
+		var payload json.RawMessage
+		for _, r := range routes {
+			if !o.wants(r) {
+				continue
 			}
-		} else if w.State.ConsecutiveErrors > 0 {
-			m := base
-			m.Event = notify.EventRecovered
-			m.Health = &notify.Health{State: "ok", ConsecutiveErrors: w.State.ConsecutiveErrors, At: a.started}
-			if err := add(r, store.EventRecovered, m); err != nil {
-				return nil, err
+			if payload == nil {
+				p, err := json.Marshal(o.m)
+				if err != nil {
+					return nil, fmt.Errorf("encode the %s message of %s: %w", o.on, w.URL, err)
+				}
+				payload = p
 			}
+			n := store.Notification{Notifier: r.To, On: o.on, Payload: payload}
+			at := now
+			if r.DigestSpec != nil {
+				// Collected until the digest's next firing, and sent with
+				// the route's other messages of that window as one.
+				at = r.DigestSpec.Firing(now)
+				n.Group = fmt.Sprintf("digest/%s/%d", r.To, at.Unix())
+			}
+			if at = r.Quiet.Until(at); at.After(now) {
+				n.NotBefore = at
+			}
+			out = append(out, n)
 		}
 	}
 	return out, nil
