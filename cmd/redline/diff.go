@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/redlinehq/redline/diff"
+	"github.com/redlinehq/redline/store"
 )
 
 func runDiff(ctx context.Context, a *app, args []string) int {
@@ -58,17 +59,8 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 		return a.fail(fmt.Errorf("%s has no revisions yet: run 'redline check %s'", w.URL, w.URL))
 	}
 	if len(revs) < 2 {
-		// The revision before "to" that is still stored: retention may
-		// have dropped the ones in between.
-		stored, err := s.Revisions(ctx, w.ID)
-		if err != nil {
+		if from, err = previousStored(ctx, s, w.ID, to); err != nil {
 			return a.fail(err)
-		}
-		from = 0
-		for _, r := range stored {
-			if r.Seq < to && r.Seq > from {
-				from = r.Seq
-			}
 		}
 	}
 	if from < 1 && len(revs) == 0 {
@@ -92,4 +84,21 @@ func runDiff(ctx context.Context, a *app, args []string) int {
 		return a.fail(err)
 	}
 	return exitOK
+}
+
+// previousStored returns the newest revision of watch id before seq that is
+// still stored (retention may have dropped the ones in between), 0 when
+// there is none.
+func previousStored(ctx context.Context, s store.Store, id int64, seq int) (int, error) {
+	stored, err := s.Revisions(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	prev := 0
+	for _, r := range stored {
+		if r.Seq < seq && r.Seq > prev {
+			prev = r.Seq
+		}
+	}
+	return prev, nil
 }

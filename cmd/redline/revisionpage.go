@@ -73,16 +73,10 @@ func loadRevisionPage(ctx context.Context, s store.Store, id int64, seq int) (re
 	if err != nil {
 		return revisionView{}, err
 	}
-	stored, err := s.Revisions(ctx, id)
-	if err != nil {
-		return revisionView{}, err
-	}
 	v := revisionView{Watch: w, Rev: rev, Class: rev.Class, Describe: diff.Class(rev.Class).Describe(), Summary: rev.Summary,
 		FetchedAt: rev.FetchedAt.UTC().Format(time.RFC3339)}
-	for _, r := range stored {
-		if r.Seq < seq && r.Seq > v.Prev {
-			v.Prev = r.Seq
-		}
+	if v.Prev, err = previousStored(ctx, s, id, seq); err != nil {
+		return revisionView{}, err
 	}
 	oldText := ""
 	if v.Prev > 0 {
