@@ -364,6 +364,9 @@ func (d *decoder) routes(n *yaml.Node, ctx string) []Route {
 					r.To, to = d.str(v, rctx, key)
 				case "on":
 					if on, ls := d.list(v, rctx, key); ls.st == good {
+						if len(on) == 0 {
+							d.errorAt(ls.pos, rctx, key, "is empty: the route would send nothing (remove it, or list what it is on)")
+						}
 						for i, o := range on {
 							if !slices.Contains(onValues, o) {
 								d.errorAt(ls.elems[i], rctx, key, "unknown value %q (one of %s)", o, strings.Join(onValues, ", "))
