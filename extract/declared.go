@@ -17,8 +17,8 @@ import (
 // apart from the visible text, and an edit there is an edit of what the
 // page declares. The canonical text therefore carries
 //
-//   - the page title, when it is not the headline (once a " - Site" suffix
-//     is taken off), and
+//   - the page title, when it is not the headline (once a " - Site" suffix,
+//     or a " | Section" after the headline, is taken off), and
 //   - the sentences of the structured copy that the visible article does
 //     not contain,
 //
@@ -33,26 +33,30 @@ import (
 // sentences, not in full.
 const maxDeclared = 20
 
-// pageTitleField returns the page's <title>, without a " - Site" suffix,
-// when it is not the headline; "" otherwise.
+// pageTitleField returns the page's <title>, without site names and
+// without what follows the headline itself (a section), when it is not
+// the headline; "" otherwise.
 func (pm pageMeta) pageTitleField(headline string) string {
 	t := normalizeText(pm.title)
-	if t == "" {
-		return ""
-	}
-	if words(t) == words(headline) {
+	hw := words(headline)
+	if words(t) == hw {
+		// The headline itself: whatever follows a dash in it is no
+		// site name, though siteNames reads it as one.
 		return ""
 	}
 	sites := pm.siteNames()
-	for _, sep := range titleSeparators {
-		if i := strings.LastIndex(t, sep); i > 0 && sites[strings.ToLower(strings.TrimSpace(t[i+len(sep):]))] {
-			t = strings.TrimSpace(t[:i])
+	// Take off, from the end, site names and what follows the headline
+	// itself ("Headline - World - Site").
+	for cut := true; cut; {
+		cut = false
+		for _, sep := range titleSeparators {
+			i := strings.LastIndex(t, sep)
+			if i > 0 && (sites[strings.ToLower(strings.TrimSpace(t[i+len(sep):]))] || words(t[:i]) == hw) {
+				t, cut = strings.TrimSpace(t[:i]), true
+			}
 		}
 	}
-	if i := strings.LastIndex(t, " - "); i > 0 && words(t[:i]) == words(headline) {
-		t = t[:i]
-	}
-	if words(t) == words(headline) || t == "" {
+	if t == "" || words(t) == hw {
 		return ""
 	}
 	return t
@@ -163,8 +167,9 @@ func declaredOnly(copy []string, visible []string) []string {
 			if cut, ok := truncated(s); ok {
 				// A summary cut short ("… and sources of…"): its last
 				// word may be cut too.
-				if i := strings.LastIndexByte(words(cut), ' '); i > 0 {
-					w = words(cut)[:i]
+				cw := words(cut)
+				if i := strings.LastIndexByte(cw, ' '); i > 0 {
+					w = cw[:i]
 				}
 			}
 			if w == "" || shown[w] || strings.Contains(seen, " "+w+" ") {

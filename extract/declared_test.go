@@ -96,6 +96,7 @@ func TestDeclaredPageTitle(t *testing.T) {
 		{"Council approves the new bridge after a long debate - The Daily Example", ""},
 		{"Council approves the new bridge after a long debate | The Daily Example", ""},
 		{"Council approves the new bridge after a long debate", ""},
+		{"Council approves the new bridge after a long debate | World | The Daily Example", ""},
 		{"New bridge approved: what it means for commuters - The Daily Example", "New bridge approved: what it means for commuters"},
 		{"New bridge approved: what it means for commuters and cyclists | The Daily Example", "New bridge approved: what it means for commuters and cyclists"},
 	} {
