@@ -88,7 +88,7 @@
 // may be escaped HTML or a summary cut with "…"). Publishers edit these
 // too, sometimes apart from the visible text. Two header fields carry them,
 // and only where they differ from the article, so a page whose declared
-// data repeats it gets nothing more (of the 181 benchmark pages, 46 show a
+// data repeats it gets nothing more (of the 181 benchmark pages, 42 show a
 // page title and 5 structured sentences): "Page title: " when the title, less a " - Site"
 // suffix, is not the headline, and one "Structured data: " line per
 // sentence of the copy that the visible text (headline, standfirst, body,
