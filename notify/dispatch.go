@@ -498,11 +498,14 @@ func (d *Dispatcher) attemptUnit(ctx context.Context, unit []store.OutboxItem) (
 func (d *Dispatcher) attemptDigest(ctx context.Context, items []store.OutboxItem) ([]string, error) {
 	began := time.Now()
 	states := make([]string, len(items))
+	type part struct {
+		i  int // in items
+		it store.OutboxItem
+		m  Message
+	}
 	var (
 		errs  []error
-		msgs  []Message
-		parts []store.OutboxItem
-		idx   []int // of each part in items
+		parts []part
 	)
 	for i, it := range items {
 		m, err := d.compose(it)
@@ -515,28 +518,24 @@ func (d *Dispatcher) attemptDigest(ctx context.Context, items []store.OutboxItem
 			}
 			continue
 		}
-		msgs = append(msgs, m)
-		parts = append(parts, it)
-		idx = append(idx, i)
+		parts = append(parts, part{i, it, m})
 	}
 	if len(parts) == 0 {
 		return states, errors.Join(errs...)
 	}
-	order := make([]int, len(parts))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(parts[a].ID, parts[b].ID) })
+	slices.SortFunc(parts, func(a, b part) int { return cmp.Compare(a.it.ID, b.it.ID) })
 	keys := make([]string, 0, len(parts))
 	changes := make([]Message, 0, len(parts))
 	watches := map[int64]bool{}
-	for _, i := range order {
-		keys = append(keys, parts[i].Key)
-		changes = append(changes, msgs[i])
-		watches[parts[i].WatchID] = true
+	most := 0 // attempts so far, of the item tried most
+	for _, p := range parts {
+		keys = append(keys, p.it.Key)
+		changes = append(changes, p.m)
+		watches[p.it.WatchID] = true
+		most = max(most, p.it.Attempts)
 	}
 	sum := sha256.Sum256([]byte(strings.Join(keys, "\n")))
-	notifier := parts[0].Notifier
+	notifier := parts[0].it.Notifier
 	digest := Message{
 		Version:  Version,
 		Event:    EventDigest,
@@ -552,15 +551,11 @@ func (d *Dispatcher) attemptDigest(ctx context.Context, items []store.OutboxItem
 	// One retry time for the whole group, so that it stays together.
 	var next time.Time
 	if err != nil {
-		most := 0
-		for _, it := range parts {
-			most = max(most, it.Attempts)
-		}
 		next = d.now().Add(d.backoff(most + 1))
 	}
-	for j, it := range parts {
-		st, ferr := d.finish(ctx, it, digest.Delivery, rc, err, false, took, next)
-		states[idx[j]] = st
+	for _, p := range parts {
+		st, ferr := d.finish(ctx, p.it, digest.Delivery, rc, err, false, took, next)
+		states[p.i] = st
 		if ferr != nil {
 			errs = append(errs, ferr)
 		}
