@@ -195,7 +195,7 @@ Redline-Delivery key) or every dead one. 'redline run' delivers them.`)
 			errText = ""
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", it.ID, it.WatchID, event, it.Notifier, it.State, it.Attempts,
-			dash(whenOrZero(at)), dash(oneLine(errText, 60)))
+			when(at), dash(oneLine(errText, 60)))
 	}
 	if err := tw.Flush(); err != nil {
 		return a.fail(err)
@@ -227,14 +227,6 @@ func newOutboxJSON(it store.OutboxItem) outboxJSON {
 		o.NextAttemptAt = it.NextAttemptAt
 	}
 	return o
-}
-
-// whenOrZero is when(t), or "" for the zero time.
-func whenOrZero(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return when(t)
 }
 
 // runNotify is `redline notify test NAME`.
