@@ -50,10 +50,8 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 		prev               store.WatchState
 		lastCheck, lastChg sql.NullInt64
 	)
-	err = tx.QueryRowContext(ctx, `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
-		last_error, consecutive_errors, revision_count, flaps FROM watches WHERE id = ?`, r.WatchID).
-		Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
-			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
+	err = tx.StmtContext(ctx, s.stmts.watchState).QueryRowContext(ctx, r.WatchID).Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
+		&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
 	}
@@ -72,10 +70,7 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	}
 
 	next := checkstate.Next(prev, r, seq)
-	_, err = tx.ExecContext(ctx, `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
-		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
-		flaps = ?, blocks = coalesce(?, blocks), shortcut = coalesce(?, shortcut) WHERE id = ?`,
-		next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
+	_, err = tx.StmtContext(ctx, s.stmts.updateWatch).ExecContext(ctx, next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
 		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.Shortcut, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
@@ -94,10 +89,7 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	}
 
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO checks
-		(watch_id, started_at, duration_us, outcome, http_status, error, revision_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.WatchID, r.StartedAt.UnixMicro(), r.Duration.Microseconds(), string(r.Outcome), r.HTTPStatus, r.Error,
+	err = tx.StmtContext(ctx, s.stmts.insertCheck).QueryRowContext(ctx, r.WatchID, r.StartedAt.UnixMicro(), r.Duration.Microseconds(), string(r.Outcome), r.HTTPStatus, r.Error,
 		sql.NullInt64{Int64: int64(seq), Valid: seq > 0}).Scan(&id)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("insert check: %w", err)

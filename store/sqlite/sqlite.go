@@ -24,8 +24,9 @@ const busyTimeout = 10 * time.Second
 // Store is a store.Store kept in one SQLite file.
 type Store struct {
 	path  string
-	write *sql.DB // exactly one connection; every write and transaction
-	read  *sql.DB // query_only connections for reads
+	write *sql.DB    // exactly one connection; every write and transaction
+	read  *sql.DB    // query_only connections for reads
+	stmts checkStmts // prepared on write
 }
 
 var _ store.Store = (*Store)(nil)
@@ -57,6 +58,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.write.SetConnMaxIdleTime(0)
 	if err := migrate(ctx, s.write); err != nil {
 		_ = s.write.Close() // the migration error is the one to report
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if s.stmts, err = prepareCheckStmts(ctx, s.write); err != nil {
+		_ = s.write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 
@@ -103,7 +108,7 @@ func (s *Store) Close() error {
 	if s.read != nil {
 		errs = append(errs, s.read.Close())
 	}
-	errs = append(errs, s.write.Close())
+	errs = append(errs, s.stmts.close(), s.write.Close())
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close sqlite %s: %w", s.path, err)
 	}
