@@ -79,6 +79,7 @@ type WatchState struct {
 	BodyHash          string    // hash of the last good raw body, for the unchanged short-circuit
 	LastCheckAt       time.Time // StartedAt of the check recorded last; zero before the first
 	LastChangeAt      time.Time // fetched time of the newest revision; zero before the first
+	Published         time.Time // the article's own date in the newest revision (CheckResult.Published); zero when it gives none
 	LastError         string    // message of the newest check when it failed, else empty
 	ConsecutiveErrors int       // failed checks since the last good one
 	Revisions         int       // the newest revision's sequence number: revisions recorded, not stored (PruneRevisions keeps the newest; Store.Revisions lists those stored)
@@ -187,6 +188,12 @@ type CheckResult struct {
 	// Revision is required for OutcomeNew and OutcomeChanged and must be nil
 	// otherwise. Its Seq is ignored: RecordCheck assigns the next one.
 	Revision *Revision
+
+	// Published is the publication date the Revision's document gives for
+	// its article, zero when it gives none. It replaces the watch's
+	// WatchState.Published when Revision is set and is ignored otherwise:
+	// the adaptive schedule reads an article's age from it.
+	Published time.Time
 
 	// Blocks, when non-nil, replaces the watch's stored WatchState.Blocks,
 	// whatever the outcome; an empty non-nil slice clears them. When nil,

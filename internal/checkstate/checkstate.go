@@ -127,6 +127,7 @@ func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState 
 	}
 	if r.Revision != nil {
 		next.LastChangeAt = r.Revision.FetchedAt
+		next.Published = r.Published
 		next.Revisions = seq
 	}
 	if r.Blocks != nil {

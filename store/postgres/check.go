@@ -49,11 +49,12 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	var (
 		prev               store.WatchState
 		lastCheck, lastChg *time.Time
+		published          *time.Time
 	)
 	err := tx.QueryRow(ctx, `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
-		last_error, consecutive_errors, revision_count, flaps FROM watches WHERE id = $1 FOR UPDATE`, r.WatchID).
+		last_error, consecutive_errors, revision_count, flaps, published_at FROM watches WHERE id = $1 FOR UPDATE`, r.WatchID).
 		Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
-			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
+			&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps, &published)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
 	}
@@ -62,6 +63,7 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	}
 	prev.LastCheckAt = utc(lastCheck)
 	prev.LastChangeAt = utc(lastChg)
+	prev.Published = utc(published)
 
 	seq := 0
 	if r.Revision != nil {
@@ -74,9 +76,9 @@ func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []b
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.Exec(ctx, `UPDATE watches SET etag = $1, last_modified = $2, body_hash = $3,
 		last_check_at = $4, last_change_at = $5, last_error = $6, consecutive_errors = $7, revision_count = $8,
-		flaps = $9, blocks = coalesce($10::text, blocks), shortcut = coalesce($12::text, shortcut) WHERE id = $11`,
+		flaps = $9, blocks = coalesce($10::text, blocks), shortcut = coalesce($12::text, shortcut), published_at = $13 WHERE id = $11`,
 		next.ETag, next.LastModified, next.BodyHash, nullTime(next.LastCheckAt), nullTime(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID, r.Shortcut)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.WatchID, r.Shortcut, nullTime(next.Published))
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -18,7 +18,7 @@ import (
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
 	consecutive_errors, revision_count, flaps, blocks,
-	next_check_at, lease_owner, lease_expires_at, shortcut`
+	next_check_at, lease_owner, lease_expires_at, shortcut, published_at`
 
 func scanWatch(row pgx.Row) (store.Watch, error) {
 	var (
@@ -26,6 +26,7 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 		extract            []byte
 		source             string
 		lastCheck, lastChg *time.Time
+		published          *time.Time
 		blocks             string
 		nextCheck, leaseTo *time.Time
 		leaseOwner         *string
@@ -33,7 +34,7 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	err := row.Scan(&w.ID, &w.URL, &w.Name, &w.Tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.Schedule, &w.CreatedAt,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
 		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks,
-		&nextCheck, &leaseOwner, &leaseTo, &w.State.Shortcut)
+		&nextCheck, &leaseOwner, &leaseTo, &w.State.Shortcut, &published)
 	if err != nil {
 		return store.Watch{}, err
 	}
@@ -50,6 +51,7 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	w.CreatedAt = w.CreatedAt.UTC()
 	w.State.LastCheckAt = utc(lastCheck)
 	w.State.LastChangeAt = utc(lastChg)
+	w.State.Published = utc(published)
 	w.State.NextCheckAt = utc(nextCheck)
 	if leaseOwner != nil {
 		w.State.LeaseOwner = *leaseOwner

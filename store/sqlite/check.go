@@ -49,9 +49,10 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	var (
 		prev               store.WatchState
 		lastCheck, lastChg sql.NullInt64
+		published          sql.NullInt64
 	)
 	err = tx.StmtContext(ctx, s.stmts.watchState).QueryRowContext(ctx, r.WatchID).Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
-		&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps)
+		&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps, &published)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
 	}
@@ -60,6 +61,7 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	}
 	prev.LastCheckAt = fromMicros(lastCheck)
 	prev.LastChangeAt = fromMicros(lastChg)
+	prev.Published = fromMicros(published)
 
 	seq := 0
 	if r.Revision != nil {
@@ -71,7 +73,7 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 
 	next := checkstate.Next(prev, r, seq)
 	_, err = tx.StmtContext(ctx, s.stmts.updateWatch).ExecContext(ctx, next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, blocks, r.Shortcut, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, toMicros(next.Published), blocks, r.Shortcut, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
 	}

@@ -10,10 +10,10 @@ import (
 // The statements every check's transaction runs.
 const (
 	selectWatchStateSQL = `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
-		last_error, consecutive_errors, revision_count, flaps FROM watches WHERE id = ?`
+		last_error, consecutive_errors, revision_count, flaps, published_at FROM watches WHERE id = ?`
 	updateWatchStateSQL = `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
 		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
-		flaps = ?, blocks = coalesce(?, blocks), shortcut = coalesce(?, shortcut) WHERE id = ?`
+		flaps = ?, published_at = ?, blocks = coalesce(?, blocks), shortcut = coalesce(?, shortcut) WHERE id = ?`
 	insertCheckSQL = `INSERT INTO checks
 		(watch_id, started_at, duration_us, outcome, http_status, error, revision_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`

@@ -16,7 +16,7 @@ import (
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
 	consecutive_errors, revision_count, flaps, blocks,
-	next_check_at, lease_owner, lease_expires_at, shortcut`
+	next_check_at, lease_owner, lease_expires_at, shortcut, published_at`
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -28,6 +28,7 @@ func scanWatch(row scanner) (store.Watch, error) {
 		source             string
 		created            int64
 		lastCheck, lastChg sql.NullInt64
+		published          sql.NullInt64
 		blocks             string
 		nextCheck, leaseTo sql.NullInt64
 		leaseOwner         sql.NullString
@@ -35,7 +36,7 @@ func scanWatch(row scanner) (store.Watch, error) {
 	err := row.Scan(&w.ID, &w.URL, &w.Name, &tags, &extract, &source, &w.Paused, &w.SkipConfirm, &w.Schedule, &created,
 		&w.State.ETag, &w.State.LastModified, &w.State.BodyHash, &lastCheck, &lastChg, &w.State.LastError,
 		&w.State.ConsecutiveErrors, &w.State.Revisions, &w.State.Flaps, &blocks,
-		&nextCheck, &leaseOwner, &leaseTo, &w.State.Shortcut)
+		&nextCheck, &leaseOwner, &leaseTo, &w.State.Shortcut, &published)
 	if err != nil {
 		return store.Watch{}, err
 	}
@@ -55,6 +56,7 @@ func scanWatch(row scanner) (store.Watch, error) {
 	w.CreatedAt = time.UnixMicro(created).UTC()
 	w.State.LastCheckAt = fromMicros(lastCheck)
 	w.State.LastChangeAt = fromMicros(lastChg)
+	w.State.Published = fromMicros(published)
 	w.State.NextCheckAt = fromMicros(nextCheck)
 	w.State.LeaseOwner = leaseOwner.String
 	w.State.LeaseExpiresAt = fromMicros(leaseTo)

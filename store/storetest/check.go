@@ -15,8 +15,9 @@ func testRecordCheckSequence(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	w := addWatch(t, s, "https://example.com/seq")
 
-	// new: revision 1.
+	// new: revision 1, of an article published a year before.
 	r1 := revisionResult(w.ID, store.OutcomeNew, 0, "one")
+	r1.Published = base().AddDate(-1, 0, 0)
 	c1 := record(t, s, r1)
 	wantCheck := store.Check{ID: c1.ID, WatchID: w.ID, StartedAt: r1.StartedAt, Duration: r1.Duration,
 		Outcome: store.OutcomeNew, HTTPStatus: 200, RevisionSeq: 1}
@@ -24,13 +25,15 @@ func testRecordCheckSequence(t *testing.T, s store.Store) {
 		t.Errorf("RecordCheck(new) returned (-want +got):\n%s", d)
 	}
 	wantState := store.WatchState{ETag: r1.ETag, LastModified: r1.LastModified, BodyHash: r1.BodyHash,
-		LastCheckAt: r1.StartedAt, LastChangeAt: r1.Revision.FetchedAt, Revisions: 1}
+		LastCheckAt: r1.StartedAt, LastChangeAt: r1.Revision.FetchedAt, Revisions: 1, Published: r1.Published}
 	if d := diff(wantState, getWatch(t, s, w.ID).State); d != "" {
 		t.Errorf("state after new (-want +got):\n%s", d)
 	}
 
-	// unchanged: no revision, validators replaced.
+	// unchanged: no revision, validators replaced; a Published without a
+	// revision is ignored.
 	r2 := plainResult(w.ID, store.OutcomeUnchanged, time.Hour)
+	r2.Published = base()
 	if c := record(t, s, r2); c.RevisionSeq != 0 || c.Outcome != store.OutcomeUnchanged {
 		t.Errorf("RecordCheck(unchanged) = %+v, want RevisionSeq 0", c)
 	}
@@ -48,7 +51,7 @@ func testRecordCheckSequence(t *testing.T, s store.Store) {
 		t.Errorf("state after not-modified (-want +got):\n%s", d)
 	}
 
-	// changed: revision 2.
+	// changed: revision 2, whose page gives no date any more.
 	r4 := revisionResult(w.ID, store.OutcomeChanged, 3*time.Hour, "two")
 	if c := record(t, s, r4); c.RevisionSeq != 2 {
 		t.Errorf("RecordCheck(changed).RevisionSeq = %d, want 2", c.RevisionSeq)
