@@ -36,7 +36,10 @@ type Result struct {
 	// PreviousAt is when the revision a change was compared with was
 	// fetched (zero unless Outcome is changed).
 	PreviousAt time.Time
-	Err        error // set when Outcome is error
+	// Published is the article's own date in the revision recorded (new,
+	// changed); zero when the page gives none or no revision was recorded.
+	Published time.Time
+	Err       error // set when Outcome is error
 	// Skipped reports an unchanged page recognised by its fingerprint,
 	// without a full extraction (see extract.Analyze).
 	Skipped bool
@@ -329,6 +332,7 @@ func (c *Checker) record(ctx context.Context, a *attempt) (Result, error) {
 	}
 	if chk.RevisionSeq > 0 {
 		res.Revision = chk.RevisionSeq
+		res.Published = rec.Published
 	}
 	c.metrics.observeCheck(res.Outcome, res.Skipped)
 	switch chk.Event {
@@ -481,7 +485,21 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		Summary:     res.Summary,
 		Class:       string(res.Class),
 	}
+	rec.Published = articleDate(doc.Published)
 	return res, rec, cf
+}
+
+// articleDate reads a date as the extractor normalises it ("2014-03-29",
+// or RFC 3339 when the page gives a time); the zero time for "" or a date
+// it cannot read.
+func articleDate(s string) time.Time {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC()
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t
+	}
+	return time.Time{}
 }
 
 // formatVersion returns the canonical form version a stored document was

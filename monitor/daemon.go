@@ -342,9 +342,15 @@ func (d *Daemon) nextCheck(w store.Watch, res Result, now time.Time, log *slog.L
 		log.Error("schedule", "error", err.Error())
 		return now.Add(time.Hour)
 	}
-	hist := schedule.History{FirstSeen: w.CreatedAt, LastChange: w.State.LastChangeAt}
-	if res.Outcome == store.OutcomeChanged || res.Outcome == store.OutcomeNew {
-		hist.LastChange = now
+	hist := schedule.History{FirstSeen: w.CreatedAt, Published: w.State.Published}
+	if w.State.Revisions > 1 { // the first revision is a capture, not an edit
+		hist.LastChange = w.State.LastChangeAt
+	}
+	switch res.Outcome {
+	case store.OutcomeNew:
+		hist.Published = res.Published
+	case store.OutcomeChanged:
+		hist.Published, hist.LastChange = res.Published, now
 	}
 	next := spec.Next(now, w.ID, hist)
 	if res.Outcome == store.OutcomeError {

@@ -48,23 +48,29 @@ var errAdaptiveTZ = errors.New("adaptive takes no time zone")
 // History is what the adaptive schedule knows of a watch. Cron specs ignore
 // it. A zero field means unknown or never.
 type History struct {
-	// FirstSeen is when the watch was added or its page first captured.
+	// FirstSeen is when the watch was added or its page first captured:
+	// the page's birth when it gives no Published date.
 	FirstSeen time.Time
-	// Published is the article's own date, as extracted from the page.
+	// Published is the article's own date, as extracted from the page:
+	// when known, the page's birth, in place of FirstSeen (an article
+	// from last year added today is not young).
 	Published time.Time
-	// LastChange is when the page's last new revision was recorded.
+	// LastChange is when the page was last edited: the newest revision
+	// after the first capture, which is no edit.
 	LastChange time.Time
 }
 
-// age returns how long the page has been still: now minus the latest of
-// the History's times. It is 0 when all three are unknown (a new watch is
-// checked as often as a new article) or when the latest is after now.
+// age returns how long the page has been still: now minus the later of
+// its birth (Published, or FirstSeen when that is unknown) and LastChange.
+// It is 0 when all are unknown (a new watch is checked as often as a new
+// article) or when the later is after now.
 func (h History) age(now time.Time) time.Duration {
-	latest := h.FirstSeen
-	for _, t := range []time.Time{h.Published, h.LastChange} {
-		if t.After(latest) {
-			latest = t
-		}
+	latest := h.Published
+	if latest.IsZero() {
+		latest = h.FirstSeen
+	}
+	if h.LastChange.After(latest) {
+		latest = h.LastChange
 	}
 	if latest.IsZero() {
 		return 0

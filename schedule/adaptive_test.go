@@ -29,15 +29,20 @@ func TestNextAdaptive(t *testing.T) {
 		{"30 days", Adaptive{}, History{FirstSeen: ago(30 * day)}, 7 * day},
 		{"a year", Adaptive{}, History{FirstSeen: ago(365 * day)}, 7 * day},
 		{"published in the future", Adaptive{}, History{Published: now.Add(time.Hour)}, 15 * time.Minute},
-		// The latest of the three times counts.
+		// A page's age runs from the later of its birth (Published when
+		// known, else FirstSeen) and its last edit.
 		{"old article added today", Adaptive{},
-			History{Published: ago(400 * day), FirstSeen: ago(2 * time.Hour)}, 15 * time.Minute},
+			History{Published: ago(400 * day), FirstSeen: ago(2 * time.Hour)}, 7 * day},
+		{"old article added today, edited since", Adaptive{},
+			History{Published: ago(400 * day), FirstSeen: ago(2 * time.Hour), LastChange: ago(time.Hour)}, 15 * time.Minute},
 		{"published after added", Adaptive{},
 			History{FirstSeen: ago(60 * day), Published: ago(2 * day)}, 3 * time.Hour},
 		{"changed recently", Adaptive{},
 			History{FirstSeen: ago(60 * day), Published: ago(60 * day), LastChange: ago(5 * time.Hour)}, time.Hour},
 		{"changed long ago", Adaptive{},
 			History{FirstSeen: ago(90 * day), LastChange: ago(40 * day)}, 7 * day},
+		{"changed before its stated publication", Adaptive{},
+			History{FirstSeen: ago(90 * day), Published: ago(10 * day), LastChange: ago(40 * day)}, day},
 		// Clamped into the configured bounds.
 		{"min raises", narrow, History{FirstSeen: ago(time.Minute)}, 30 * time.Minute},
 		{"inside", narrow, History{FirstSeen: ago(5 * time.Hour)}, time.Hour},

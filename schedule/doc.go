@@ -72,9 +72,10 @@
 // # The adaptive schedule
 //
 // The spec "adaptive" checks an article often while it is young or changing
-// and less as it ages and stays still. Its age is now minus the latest of
-// [History]'s FirstSeen, Published and LastChange (0 if all are unknown or
-// the latest is in the future), and its interval:
+// and less as it ages and stays still. Its age is now minus the later of
+// its birth and its last edit ([History]'s LastChange); the birth is the
+// article's Published date, or FirstSeen when the page gives none (0 if
+// all are unknown or the later is in the future). Its interval:
 //
 //	age < 3h     every 15m
 //	age < 24h    every 1h
