@@ -51,7 +51,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 		lastCheck, lastChg sql.NullInt64
 		published          sql.NullInt64
 	)
-	err = tx.StmtContext(ctx, s.stmts.watchState).QueryRowContext(ctx, r.WatchID).Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
+	sel := tx.StmtContext(ctx, s.stmts.watchState)
+	defer sel.Close()
+	err = sel.QueryRowContext(ctx, r.WatchID).Scan(&prev.ETag, &prev.LastModified, &prev.BodyHash, &lastCheck, &lastChg,
 		&prev.LastError, &prev.ConsecutiveErrors, &prev.Revisions, &prev.Flaps, &published)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Check{}, store.ErrNotFound
@@ -72,7 +74,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	}
 
 	next := checkstate.Next(prev, r, seq)
-	_, err = tx.StmtContext(ctx, s.stmts.updateWatch).ExecContext(ctx, next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
+	upd := tx.StmtContext(ctx, s.stmts.updateWatch)
+	defer upd.Close()
+	_, err = upd.ExecContext(ctx, next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
 		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, toMicros(next.Published), blocks, r.Shortcut, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
@@ -91,7 +95,9 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	}
 
 	var id int64
-	err = tx.StmtContext(ctx, s.stmts.insertCheck).QueryRowContext(ctx, r.WatchID, r.StartedAt.UnixMicro(), r.Duration.Microseconds(), string(r.Outcome), r.HTTPStatus, r.Error,
+	ins := tx.StmtContext(ctx, s.stmts.insertCheck)
+	defer ins.Close()
+	err = ins.QueryRowContext(ctx, r.WatchID, r.StartedAt.UnixMicro(), r.Duration.Microseconds(), string(r.Outcome), r.HTTPStatus, r.Error,
 		sql.NullInt64{Int64: int64(seq), Valid: seq > 0}).Scan(&id)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("insert check: %w", err)

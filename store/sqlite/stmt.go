@@ -41,7 +41,7 @@ func prepareCheckStmts(ctx context.Context, db *sql.DB) (checkStmts, error) {
 		{&c.updateWatch, updateWatchStateSQL},
 		{&c.insertCheck, insertCheckSQL},
 	} {
-		st, err := db.PrepareContext(ctx, p.query)
+		st, err := db.PrepareContext(ctx, p.query) //nolint:sqlclosecheck // kept for the store's life; Store.Close closes it
 		if err != nil {
 			_ = c.close() // the prepare error is the one to report
 			return checkStmts{}, fmt.Errorf("prepare check statements: %w", err)
