@@ -180,16 +180,25 @@ type confirmation struct {
 // failed fetch is a recorded Result with Outcome error.
 func (c *Checker) Check(ctx context.Context, w store.Watch) (Result, error) {
 	a := c.start(ctx, w)
-	if a.confirm != nil {
-		t := time.NewTimer(time.Until(a.confirm.due))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-		case <-t.C:
-			c.confirmChange(ctx, a)
-		}
-	}
+	c.confirmWhenDue(ctx, a)
 	return c.record(ctx, a)
+}
+
+// confirmWhenDue waits for the confirmation delay of an attempt whose change
+// needs confirming and fetches the page again; it does nothing for one that
+// needs no confirming. When ctx ends first the change stays unconfirmed,
+// and record refuses it.
+func (c *Checker) confirmWhenDue(ctx context.Context, a *attempt) {
+	if a.confirm == nil {
+		return
+	}
+	t := time.NewTimer(time.Until(a.confirm.due))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+		c.confirmChange(ctx, a)
+	}
 }
 
 // start runs a check up to the point where it can be recorded, or where a

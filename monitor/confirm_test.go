@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -167,5 +169,93 @@ func TestFlapLeavesNoShortcut(t *testing.T) {
 	res := mustCheck(t, c, refresh(t, s, w), store.OutcomeFlapping) // B again
 	if res.Skipped {
 		t.Error("the flapped version passed on a fingerprint")
+	}
+}
+
+// TestDaemonConfirmationFreesWorker: a change waiting for its confirming
+// fetch does not hold the daemon's worker; with one worker, the next due
+// watch is checked during the wait, and both changes are confirmed,
+// recorded and released.
+func TestDaemonConfirmationFreesWorker(t *testing.T) {
+	t.Parallel()
+	site := &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
+		if n > 1 {
+			return "The edited text of the page, as it now stands."
+		}
+		return "The first text of the page, as it was published."
+	}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := openStore(t)
+	c := confirmingChecker(t, s, time.Second)
+	sel := store.Extraction{Mode: "selector", Select: []string{"#x"}}
+	var ws []store.Watch
+	for _, p := range []string{"/a", "/b"} {
+		w := addWatch(t, s, store.Watch{URL: srv.URL + p, Extract: sel})
+		mustCheck(t, c, w, store.OutcomeNew)
+		ws = append(ws, w)
+	}
+	d, err := NewDaemon(s, c, DaemonOptions{Workers: 1, Schedule: func(store.Watch) (schedule.Spec, error) {
+		return schedule.Parse("@hourly")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	if err := d.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Two captures, then the two checks that see the edit, and only then
+	// the confirming (no-cache) fetches: the worker did not wait.
+	reqs := site.requests()
+	firstConfirm := slices.IndexFunc(reqs, func(r string) bool { return strings.HasSuffix(r, " true") })
+	if len(reqs) != 6 || firstConfirm != 4 {
+		t.Errorf("requests %q: want both watches checked before either confirming fetch", reqs)
+	}
+	for _, w := range ws {
+		w = refresh(t, s, w)
+		if w.State.Revisions != 2 || w.State.LeaseOwner != "" {
+			t.Errorf("%s: %d revisions, lease %q; want the confirmed edit recorded and the watch released", w.URL, w.State.Revisions, w.State.LeaseOwner)
+		}
+	}
+}
+
+// TestDaemonShutdownDuringConfirmation: a change still waiting for its
+// confirming fetch when the shutdown grace runs out is not recorded, and
+// its watch is released, due at once, so the next run checks it again.
+func TestDaemonShutdownDuringConfirmation(t *testing.T) {
+	t.Parallel()
+	site := &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
+		if n > 1 {
+			return "The edited text of the page, as it now stands."
+		}
+		return "The first text of the page, as it was published."
+	}}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := openStore(t)
+	c := confirmingChecker(t, s, time.Minute)
+	w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "selector", Select: []string{"#x"}}})
+	mustCheck(t, c, w, store.OutcomeNew)
+	d, err := NewDaemon(s, c, DaemonOptions{ShutdownGrace: 200 * time.Millisecond, Schedule: func(store.Watch) (schedule.Spec, error) {
+		return schedule.Parse("@hourly")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := d.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("Run took %v to stop, want about the grace after cancellation", took)
+	}
+	w = refresh(t, s, w)
+	if w.State.Revisions != 1 || w.State.LeaseOwner != "" || w.State.NextCheckAt.After(time.Now()) {
+		t.Errorf("after shutdown: %d revisions, lease %q, next check %v; want the unconfirmed change unrecorded and the watch released, due now",
+			w.State.Revisions, w.State.LeaseOwner, w.State.NextCheckAt)
 	}
 }

@@ -84,7 +84,8 @@ type Daemon struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	wake    chan struct{}
-	busy    atomic.Int32 // checks claimed and not yet released
+	busy    atomic.Int32 // checks held by a worker
+	waiting atomic.Int32 // changes waiting for their confirming fetch, off the workers
 	ready   atomic.Bool
 }
 
@@ -141,8 +142,9 @@ func (d *Daemon) Owner() string { return d.opts.Owner }
 // Ready reports whether the daemon's loop is running (for /readyz).
 func (d *Daemon) Ready() bool { return d.ready.Load() }
 
-// Busy returns the number of checks claimed and not yet released.
-func (d *Daemon) Busy() int { return int(d.busy.Load()) }
+// Busy returns the number of checks claimed and not yet released: those
+// running on a worker and the changes waiting for their confirming fetch.
+func (d *Daemon) Busy() int { return int(d.busy.Load() + d.waiting.Load()) }
 
 // Wake makes an idle daemon look for due watches now, for example after
 // watches were added or the configuration reloaded.
@@ -165,11 +167,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	work := make(chan store.Watch)
 	done := make(chan struct{}, d.opts.Workers)
-	var workers sync.WaitGroup
+	var workers, confirming sync.WaitGroup
 	for range d.opts.Workers {
 		workers.Go(func() {
 			for w := range work {
-				d.runOne(checkCtx, w)
+				if later := d.runOne(checkCtx, w); later != nil {
+					// A change waits for its confirming fetch without
+					// holding the worker: its watch stays claimed.
+					d.waiting.Add(1)
+					confirming.Go(func() {
+						defer d.waiting.Add(-1)
+						later()
+					})
+				}
 				d.busy.Add(-1)
 				select {
 				case done <- struct{}{}:
@@ -188,8 +198,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	close(work)
 
 	finished := make(chan struct{})
-	go func() { workers.Wait(); close(finished) }()
-	if n := d.busy.Load(); n > 0 {
+	go func() { workers.Wait(); confirming.Wait(); close(finished) }()
+	if n := d.Busy(); n > 0 {
 		d.logger.Info("shutting down: waiting for checks in flight", "checks", n, "grace", d.opts.ShutdownGrace.String())
 	}
 	t := time.NewTimer(d.opts.ShutdownGrace)
@@ -197,7 +207,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	select {
 	case <-finished:
 	case <-t.C:
-		d.logger.Warn("shutdown grace over: cancelling the checks still running", "checks", d.busy.Load())
+		d.logger.Warn("shutdown grace over: cancelling the checks still running", "checks", d.Busy())
 		cancelChecks()
 		<-finished
 	}
@@ -275,14 +285,16 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // runOne checks one claimed watch, keeping its lease alive meanwhile, and
-// releases it with its next check time.
-func (d *Daemon) runOne(ctx context.Context, w store.Watch) {
+// releases it with its next check time. A change that needs confirming is
+// not waited for here: runOne returns what finishes the check (wait,
+// fetch again, record, release), for the caller to run off the worker;
+// the lease is renewed until then.
+func (d *Daemon) runOne(ctx context.Context, w store.Watch) (later func()) {
 	log := d.logger.With("watch", watchLabel(w), "url", w.URL)
 	if due := w.State.NextCheckAt; !due.IsZero() {
 		d.checker.metrics.observeLag(d.now().Sub(due))
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
@@ -306,11 +318,26 @@ func (d *Daemon) runOne(ctx context.Context, w store.Watch) {
 			}
 		}
 	}()
+	finish := func(a *attempt) {
+		res, err := d.checker.record(ctx, a)
+		cancel(nil)
+		<-renewed
+		d.release(ctx, w, res, err, log)
+	}
+	a := d.checker.start(ctx, w)
+	if a.confirm == nil {
+		finish(a)
+		return nil
+	}
+	return func() {
+		d.checker.confirmWhenDue(ctx, a)
+		finish(a)
+	}
+}
 
-	res, err := d.checker.Check(ctx, w)
-	cancel(nil)
-	<-renewed
-
+// release gives a checked watch back to the store with its next check
+// time, unless its lease was lost meanwhile.
+func (d *Daemon) release(ctx context.Context, w store.Watch, res Result, err error, log *slog.Logger) {
 	if errors.Is(context.Cause(ctx), store.ErrLeaseLost) {
 		return // not ours to record or release any more
 	}
