@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Dates come, in order of preference, from visible lines such as "Latest
@@ -289,13 +291,68 @@ type dateStamp struct {
 	publishedText, updatedText string
 }
 
+// dateLineWords are the first words of the labels updatedLine and
+// publishedLine accept: a line whose first part starts with none of them
+// is no date line, and the expressions are not run on it (most of a
+// page's short lines are not; the test is readDateLine's main cost).
+var dateLineWords = []string{
+	"latest", "last", "updated", "modified", "mis", "dernière", "modifié", "aktualisiert", "zuletzt", "geändert",
+	"actualizado", "última", "aggiornato", "ultimo", "atualizado", "обновлено",
+	"date", "created", "published", "first", "posted", "publié", "veröffentlicht", "erstellt", "publicado", "pubblicato",
+	"опубликовано",
+}
+
+// mayBeDateLine reports whether part starts with one of dateLineWords,
+// with the expressions' case folding.
+func mayBeDateLine(part string) bool {
+	for _, w := range dateLineWords {
+		if hasFoldPrefix(part, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFoldPrefix reports whether s starts with prefix under simple Unicode
+// case folding, the folding of (?i) in regexp.
+func hasFoldPrefix(s, prefix string) bool {
+	for _, pr := range prefix {
+		sr, size := utf8.DecodeRuneInString(s)
+		if size == 0 || !foldEqual(sr, pr) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
+}
+
+// foldEqual reports whether a and b are equal under simple case folding.
+func foldEqual(a, b rune) bool {
+	if a == b {
+		return true
+	}
+	for f := unicode.SimpleFold(a); f != a; f = unicode.SimpleFold(f) {
+		if f == b {
+			return true
+		}
+	}
+	return false
+}
+
 // readDateLine is dateLine, keeping the text of each date; monthFirst is
 // as for parseDate.
 func readDateLine(line string, monthFirst bool) (st dateStamp, ok bool) {
 	if len(line) > 160 {
 		return dateStamp{}, false
 	}
-	for _, part := range splitStamp(line) {
+	// The first part, as splitStamp would cut it, is tested before the
+	// line is cut.
+	first := strings.TrimLeftFunc(line, func(r rune) bool { return isStampSeparator(r) || unicode.IsSpace(r) })
+	if !mayBeDateLine(first) {
+		return dateStamp{}, false
+	}
+	parts := splitStamp(line)
+	for _, part := range parts {
 		if m := updatedLine.FindStringSubmatch(part); m != nil && len(m[1]) <= 50 {
 			if v := parseDate(m[1], monthFirst); v != "" {
 				if st.updated == "" {
@@ -317,9 +374,13 @@ func readDateLine(line string, monthFirst bool) (st dateStamp, ok bool) {
 	return st, st.published != "" || st.updated != ""
 }
 
+// isStampSeparator reports whether r separates the parts of a metadata
+// line.
+func isStampSeparator(r rune) bool { return r == '|' || r == '·' || r == '•' }
+
 // splitStamp splits a metadata line at "|", "·" or "•".
 func splitStamp(line string) []string {
-	parts := strings.FieldsFunc(line, func(r rune) bool { return r == '|' || r == '·' || r == '•' })
+	parts := strings.FieldsFunc(line, isStampSeparator)
 	out := parts[:0]
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {

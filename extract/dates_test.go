@@ -1,6 +1,12 @@
 package extract
 
-import "testing"
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
 
 func TestNormalizeDate(t *testing.T) {
 	for in, want := range map[string]string{
@@ -67,5 +73,36 @@ func TestVisibleByline(t *testing.T) {
 		if got := visibleByline(line); got != want {
 			t.Errorf("visibleByline(%q) = %q, want %q", line, got, want)
 		}
+	}
+}
+
+// TestDateLineWords: every label the date-line expressions accept starts
+// with one of dateLineWords, in any case, so the words only spare the
+// expressions lines they would refuse.
+func TestDateLineWords(t *testing.T) {
+	for _, re := range []*regexp.Regexp{updatedLine, publishedLine} {
+		src := re.String()
+		open := strings.Index(src, "^(?:") + len("^(?:")
+		labels := strings.Split(src[open:open+strings.Index(src[open:], ")")], "|")
+		if len(labels) < 10 {
+			t.Fatalf("could not read the labels of %s", src)
+		}
+		for _, l := range labels {
+			r, size := utf8.DecodeRuneInString(l)
+			for _, v := range []string{l, strings.ToUpper(l), string(unicode.ToUpper(r)) + l[size:]} {
+				if !mayBeDateLine(v + " 3 May 2019") {
+					t.Errorf("label %q (%q) is not among dateLineWords", l, v)
+				}
+			}
+		}
+	}
+	for _, line := range []string{"Home", "Read more: the story", "By Jane Doe", "3 comments"} {
+		if mayBeDateLine(line) {
+			t.Errorf("mayBeDateLine(%q) = true", line)
+		}
+	}
+	// (?i) folds the long s and the Kelvin sign like the expressions do.
+	if !mayBeDateLine("Poſted 3 May 2019") {
+		t.Error("the long s is not folded to s")
 	}
 }
