@@ -65,8 +65,9 @@ type DaemonOptions struct {
 	// PruneEvery is how often retention runs, the first time right after
 	// start; default 1h.
 	PruneEvery time.Duration
-	// OnResult, when set, is called after each check is released (from
-	// the worker's goroutine).
+	// OnResult, when set, is called after each check is released, from
+	// the goroutine that finished it (a worker, or the one that waited for
+	// a change's confirming fetch); calls may run concurrently.
 	OnResult func(Result, time.Time)
 	Logger   *slog.Logger     // nil discards logs
 	Now      func() time.Time // nil means time.Now
