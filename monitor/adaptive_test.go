@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redlinehq/redline/diff"
 	"github.com/redlinehq/redline/store"
 )
 
@@ -102,5 +105,67 @@ func TestNextCheckAdaptive(t *testing.T) {
 				t.Errorf("next check in %v, want %v plus jitter", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDaemonAdaptiveExtractorUpdate: the revision an upgrade of redline
+// records (a new reading of an unchanged page) does not make an old
+// article young again: its next check stays a week away, and the watch's
+// last change stays the page's last edit.
+func TestDaemonAdaptiveExtractorUpdate(t *testing.T) {
+	s := openStore(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, articlePage("2019-04-02T08:30:00Z"))
+	}))
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL + "/old", Schedule: "adaptive"})
+	ctx := context.Background()
+	mustCheck(t, newChecker(t, s), w, store.OutcomeNew)
+	// What an older redline stored a year ago: a document without a
+	// format version, with a text today's form no longer gives, and a
+	// shortcut taken under that older form.
+	edited := time.Now().Add(-365 * 24 * time.Hour).UTC().Truncate(time.Second)
+	cur, err := s.LatestRevision(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := cur.Text + "\n\nA line an older extractor kept."
+	stale := "0123456789abcdef deadbeef"
+	if _, err := s.RecordCheck(ctx, store.CheckResult{WatchID: w.ID, StartedAt: edited, Outcome: store.OutcomeChanged,
+		BodyHash: "stale", Shortcut: &stale, Revision: &store.Revision{FetchedAt: edited, ContentHash: textHash(old), Text: old, Document: json.RawMessage(`{"title":"x"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+
+	d := daemonFor(t, s, "adaptive", DaemonOptions{})
+	runFor(t, d, 2*time.Second)
+
+	w = refresh(t, s, w)
+	var last store.Check
+	for _, c := range checksOf(t, s, w) {
+		if c.StartedAt.After(last.StartedAt) {
+			last = c
+		}
+	}
+	if last.Outcome != store.OutcomeChanged || w.State.Revisions != 3 {
+		t.Fatalf("last check %+v, %d revisions; want the extractor update recorded as revision 3", last, w.State.Revisions)
+	}
+	if rev, err := s.LatestRevision(ctx, w.ID); err != nil || rev.Class != store.ClassExtractorUpdate {
+		t.Fatalf("latest revision class %q (%v), want %s", rev.Class, err, store.ClassExtractorUpdate)
+	}
+	if !w.State.LastChangeAt.Equal(edited) {
+		t.Errorf("last change %v, want the page's last edit %v", w.State.LastChangeAt, edited)
+	}
+	week := 7 * 24 * time.Hour
+	if gap := w.State.NextCheckAt.Sub(last.StartedAt); gap < week || gap > week+15*time.Minute+5*time.Second {
+		t.Errorf("next check %v after the extractor update, want a week plus jitter", gap)
+	}
+}
+
+// TestExtractorUpdateClass: the store knows an extractor update by the
+// class the monitor gives it.
+func TestExtractorUpdateClass(t *testing.T) {
+	if string(diff.ClassExtractorUpdate) != store.ClassExtractorUpdate {
+		t.Errorf("diff says %q, store says %q", diff.ClassExtractorUpdate, store.ClassExtractorUpdate)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/redlinehq/redline/diff"
 	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
@@ -378,7 +379,10 @@ func (d *Daemon) nextCheck(w store.Watch, res Result, now time.Time, log *slog.L
 	case store.OutcomeNew:
 		hist.Published = res.Published
 	case store.OutcomeChanged:
-		hist.Published, hist.LastChange = res.Published, now
+		hist.Published = res.Published
+		if res.Class != diff.ClassExtractorUpdate { // an upgrade of redline is no edit of the page
+			hist.LastChange = now
+		}
 	}
 	next := spec.Next(now, w.ID, hist)
 	if res.Outcome == store.OutcomeError {

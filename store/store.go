@@ -150,6 +150,12 @@ type Revision struct {
 	Class       string // what kind of edit this revision is, e.g. "silent-edit", "headline", "metadata-only"; empty for the first revision; set by the caller, stored as given
 }
 
+// ClassExtractorUpdate is the Class of a revision that records a new
+// canonical form of a page after an upgrade of redline's extraction (the
+// monitor's diff.ClassExtractorUpdate): the page did not change, redline's
+// reading of it did, so such a revision does not move LastChangeAt.
+const ClassExtractorUpdate = "extractor-update"
+
 // Check is one attempt to check a watch, kept whatever its outcome.
 type Check struct {
 	ID         int64
@@ -439,7 +445,8 @@ type Store interface {
 	// and keeps the validators; every other outcome resets ConsecutiveErrors
 	// and LastError. OutcomeNotModified and OutcomeFlapping keep the
 	// validators, the others store r's. OutcomeFlapping adds one to Flaps and
-	// stores no revision. A revision sets LastChangeAt and Revisions.
+	// stores no revision. A revision sets Revisions, and LastChangeAt unless
+	// its Class is ClassExtractorUpdate.
 	// Whatever the outcome, a non-nil r.Blocks replaces the stored Blocks
 	// (an empty one clears them) and a nil one keeps them.
 	//

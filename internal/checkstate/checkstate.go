@@ -100,7 +100,9 @@ func Validate(r store.CheckResult) error {
 //     compares again.
 //   - Any other outcome: errors are reset and r's validators replace the old
 //     ones (an empty one included: the server no longer sent it).
-//   - With a revision: LastChangeAt is its FetchedAt and Revisions is seq.
+//   - With a revision: Revisions is seq, and LastChangeAt its FetchedAt
+//     unless its Class is store.ClassExtractorUpdate (a new reading of an
+//     unchanged page is no change of the page).
 //   - Whatever the outcome, a non-nil r.Blocks replaces Blocks (an empty
 //     one clears them); a nil one keeps them.
 //   - NextCheckAt and the lease are kept: RecordCheck does not touch them.
@@ -126,7 +128,9 @@ func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState 
 		next.BodyHash = r.BodyHash
 	}
 	if r.Revision != nil {
-		next.LastChangeAt = r.Revision.FetchedAt
+		if r.Revision.Class != store.ClassExtractorUpdate {
+			next.LastChangeAt = r.Revision.FetchedAt
+		}
 		next.Published = r.Published
 		next.Revisions = seq
 	}

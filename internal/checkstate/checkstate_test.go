@@ -111,6 +111,10 @@ func TestNext(t *testing.T) {
 		{"changed records the revision", store.OutcomeChanged, &store.Revision{FetchedAt: t1.Add(time.Second)}, 4, store.WatchState{
 			ETag: `"new"`, LastModified: fresh.LastModified, BodyHash: "h1",
 			LastCheckAt: t1, LastChangeAt: t1.Add(time.Second), Revisions: 4, Flaps: 5}},
+		{"an extractor update is recorded but is no change of the page", store.OutcomeChanged,
+			&store.Revision{FetchedAt: t1.Add(time.Second), Class: store.ClassExtractorUpdate}, 4, store.WatchState{
+				ETag: `"new"`, LastModified: fresh.LastModified, BodyHash: "h1",
+				LastCheckAt: t1, LastChangeAt: t0, Revisions: 4, Flaps: 5}},
 	}
 	for _, tt := range tests {
 		r := fresh

@@ -92,6 +92,19 @@ func testRecordCheckSequence(t *testing.T, s store.Store) {
 	if d := diff([]string{"changed:2", "not-modified:0", "unchanged:0", "new:1"}, got); d != "" {
 		t.Errorf("Checks outcomes (-want +got):\n%s", d)
 	}
+
+	// changed by an upgrade of the extraction: revision 3, but the page's
+	// last change stays revision 2's.
+	r5 := revisionResult(w.ID, store.OutcomeChanged, 4*time.Hour, "three")
+	r5.Revision.Class = store.ClassExtractorUpdate
+	if c := record(t, s, r5); c.RevisionSeq != 3 {
+		t.Errorf("RecordCheck(extractor update).RevisionSeq = %d, want 3", c.RevisionSeq)
+	}
+	wantState = store.WatchState{ETag: r5.ETag, LastModified: r5.LastModified, BodyHash: r5.BodyHash,
+		LastCheckAt: r5.StartedAt, LastChangeAt: r4.Revision.FetchedAt, Revisions: 3}
+	if d := diff(wantState, getWatch(t, s, w.ID).State); d != "" {
+		t.Errorf("state after an extractor update (-want +got):\n%s", d)
+	}
 }
 
 func testRecordCheckErrors(t *testing.T, s store.Store) {
