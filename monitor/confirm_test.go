@@ -172,18 +172,35 @@ func TestFlapLeavesNoShortcut(t *testing.T) {
 	}
 }
 
+// editedAfterFirst serves every path with one text on its first request
+// and an edited one on every request after: a lasting edit.
+func editedAfterFirst() *abSite {
+	return &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
+		if n > 1 {
+			return "The edited text of the page, as it now stands."
+		}
+		return "The first text of the page, as it was published."
+	}}
+}
+
+// hourlyDaemon returns a daemon checking with c, every watch on @hourly.
+func hourlyDaemon(t *testing.T, s store.Store, c *Checker, opts DaemonOptions) *Daemon {
+	t.Helper()
+	opts.Schedule = func(store.Watch) (schedule.Spec, error) { return schedule.Parse("@hourly") }
+	d, err := NewDaemon(s, c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // TestDaemonConfirmationFreesWorker: a change waiting for its confirming
 // fetch does not hold the daemon's worker; with one worker, the next due
 // watch is checked during the wait, and both changes are confirmed,
 // recorded and released.
 func TestDaemonConfirmationFreesWorker(t *testing.T) {
 	t.Parallel()
-	site := &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
-		if n > 1 {
-			return "The edited text of the page, as it now stands."
-		}
-		return "The first text of the page, as it was published."
-	}}
+	site := editedAfterFirst()
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 	s := openStore(t)
@@ -195,12 +212,7 @@ func TestDaemonConfirmationFreesWorker(t *testing.T) {
 		mustCheck(t, c, w, store.OutcomeNew)
 		ws = append(ws, w)
 	}
-	d, err := NewDaemon(s, c, DaemonOptions{Workers: 1, Schedule: func(store.Watch) (schedule.Spec, error) {
-		return schedule.Parse("@hourly")
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := hourlyDaemon(t, s, c, DaemonOptions{Workers: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	if err := d.Run(ctx); err != nil {
@@ -226,24 +238,14 @@ func TestDaemonConfirmationFreesWorker(t *testing.T) {
 // its watch is released, due at once, so the next run checks it again.
 func TestDaemonShutdownDuringConfirmation(t *testing.T) {
 	t.Parallel()
-	site := &abSite{n: map[string]int{}, serve: func(_ string, n int) string {
-		if n > 1 {
-			return "The edited text of the page, as it now stands."
-		}
-		return "The first text of the page, as it was published."
-	}}
+	site := editedAfterFirst()
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 	s := openStore(t)
 	c := confirmingChecker(t, s, time.Minute)
 	w := addWatch(t, s, store.Watch{URL: srv.URL, Extract: store.Extraction{Mode: "selector", Select: []string{"#x"}}})
 	mustCheck(t, c, w, store.OutcomeNew)
-	d, err := NewDaemon(s, c, DaemonOptions{ShutdownGrace: 200 * time.Millisecond, Schedule: func(store.Watch) (schedule.Spec, error) {
-		return schedule.Parse("@hourly")
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := hourlyDaemon(t, s, c, DaemonOptions{ShutdownGrace: 200 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
