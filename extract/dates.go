@@ -351,8 +351,7 @@ func readDateLine(line string, monthFirst bool) (st dateStamp, ok bool) {
 	if !mayBeDateLine(first) {
 		return dateStamp{}, false
 	}
-	parts := splitStamp(line)
-	for _, part := range parts {
+	for _, part := range splitStamp(line) {
 		if m := updatedLine.FindStringSubmatch(part); m != nil && len(m[1]) <= 50 {
 			if v := parseDate(m[1], monthFirst); v != "" {
 				if st.updated == "" {

@@ -375,14 +375,11 @@ func (d *Daemon) nextCheck(w store.Watch, res Result, now time.Time, log *slog.L
 	if w.State.Revisions > 1 { // the first revision is a capture, not an edit
 		hist.LastChange = w.State.LastChangeAt
 	}
-	switch res.Outcome {
-	case store.OutcomeNew:
+	if res.Outcome == store.OutcomeNew || res.Outcome == store.OutcomeChanged {
 		hist.Published = res.Published
-	case store.OutcomeChanged:
-		hist.Published = res.Published
-		if res.Class != diff.ClassExtractorUpdate { // an upgrade of redline is no edit of the page
-			hist.LastChange = now
-		}
+	}
+	if res.Outcome == store.OutcomeChanged && res.Class != diff.ClassExtractorUpdate { // an upgrade of redline is no edit of the page
+		hist.LastChange = now
 	}
 	next := spec.Next(now, w.ID, hist)
 	if res.Outcome == store.OutcomeError {
