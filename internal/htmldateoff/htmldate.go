@@ -18,37 +18,23 @@ import (
 	"golang.org/x/net/html"
 )
 
-// Options are the options go-trafilatura passes to FromDocument; the
-// fields are those of go-htmldate that go-trafilatura sets.
+// Options are the options go-trafilatura passes to FromDocument: the
+// fields of go-htmldate's Options that go-trafilatura sets.
 type Options struct {
-	ExtractTime         bool
 	UseOriginalDate     bool
-	URL                 string
-	MinDate             time.Time
-	MaxDate             time.Time
-	EnableLog           bool
 	SkipExtensiveSearch bool
-	DeferUrlExtractor   bool
+	URL                 string
 }
 
-// Result is a date found in a document.
+// Result is a date found in a document: the fields of go-htmldate's
+// Result that go-trafilatura reads.
 type Result struct {
-	DateTime    time.Time
-	HasTime     bool
-	HasTimezone bool
-	SrcString   string
+	DateTime time.Time
+	HasTime  bool
 }
 
 // IsZero reports whether no date was found.
 func (r Result) IsZero() bool { return r.DateTime.IsZero() }
-
-// Format formats the date with layout, or returns "" for no date.
-func (r Result) Format(layout string) string {
-	if r.IsZero() {
-		return ""
-	}
-	return r.DateTime.Format(layout)
-}
 
 // ErrNotBuilt is what FromDocument returns: date guessing is not part of
 // redline's build.
