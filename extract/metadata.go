@@ -117,11 +117,7 @@ func readMeta(root *html.Node) pageMeta {
 	pm.ld = pickLinkedData(lds)
 	pm.structured = structuredCopy(bodyCopy, pm.ld)
 	if body := findElement(root, atom.Body); body != nil {
-		for _, p := range paragraphs(body) {
-			if len(p) <= maxLineLen {
-				pm.lines = append(pm.lines, p)
-			}
-		}
+		pm.lines = shortParagraphs(body, maxLineLen)
 	}
 	return pm
 }

@@ -63,7 +63,7 @@ func foldSpaceASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		sp := asciiSpace[s[i]]
 		if sp && (prevSpace || s[i] != ' ') {
-			return strings.Join(strings.Fields(s), " ")
+			return joinFieldsASCII(s)
 		}
 		prevSpace = sp
 	}
@@ -71,6 +71,39 @@ func foldSpaceASCII(s string) string {
 		return s[:len(s)-1] // only a trailing single space
 	}
 	return s
+}
+
+// joinFieldsASCII is strings.Join(strings.Fields(s), " ") for an ASCII s:
+// a slice of s when it holds one field, else one allocation.
+func joinFieldsASCII(s string) string {
+	var b strings.Builder
+	first := ""
+	for i := 0; i < len(s); {
+		for i < len(s) && asciiSpace[s[i]] {
+			i++
+		}
+		j := i
+		for j < len(s) && !asciiSpace[s[j]] {
+			j++
+		}
+		switch {
+		case i == j:
+		case first == "":
+			first = s[i:j]
+		default:
+			if b.Len() == 0 {
+				b.Grow(len(s))
+				b.WriteString(first)
+			}
+			b.WriteByte(' ')
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	if b.Len() == 0 {
+		return first
+	}
+	return b.String()
 }
 
 // invisibleChars are the characters invisible removes.
@@ -151,13 +184,47 @@ func isHidden(n *html.Node) bool {
 				return true
 			}
 		case "style":
-			s := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
-			if strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden") {
+			if styleHides(a.Val) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// styleHides reports whether a style attribute holds "display:none" or
+// "visibility:hidden", white space and case aside. It reads v as
+// strings.ToLower(strings.Join(strings.Fields(v), "")) would give it,
+// without building that string: the first letter of each phrase occurs
+// nowhere else in it, so a mismatch restarts the match at that letter.
+func styleHides(v string) bool {
+	const none, hidden = "display:none", "visibility:hidden"
+	i, j := 0, 0
+	for _, r := range v {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if i = nextMatch(none, i, r); i == len(none) {
+			return true
+		}
+		if j = nextMatch(hidden, j, r); j == len(hidden) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextMatch returns how much of phrase is matched after r, when matched
+// was before it; phrase's first letter must occur only once in it.
+func nextMatch(phrase string, matched int, r rune) int {
+	if rune(phrase[matched]) == r {
+		return matched + 1
+	}
+	if rune(phrase[0]) == r {
+		return 1
+	}
+	return 0
 }
 
 // paragraphs collects the visible text under n, one paragraph per block
@@ -170,16 +237,59 @@ func paragraphs(n *html.Node) []string {
 	return w.out
 }
 
+// shortParagraphs is paragraphs without those longer than limit bytes. A
+// paragraph is dropped as soon as it holds more than limit bytes that
+// normalizeText keeps as they are (ASCII other than white space), without
+// gathering and normalising the rest of it: the long paragraphs of an
+// article are most of a page's text.
+func shortParagraphs(n *html.Node, limit int) []string {
+	w := blockWriter{limit: limit}
+	w.walk(n, 0)
+	w.flush()
+	return w.out
+}
+
 type blockWriter struct {
 	buf strings.Builder
 	out []string
+	// limit, when not 0, is the longest paragraph kept, in bytes; solid
+	// counts the ASCII bytes other than white space in buf, and long says
+	// the paragraph has more than limit of them.
+	limit int
+	solid int
+	long  bool
 }
 
 func (w *blockWriter) flush() {
-	if p := normalizeText(w.buf.String()); p != "" {
+	if p := normalizeText(w.buf.String()); p != "" && !w.long && (w.limit == 0 || len(p) <= w.limit) {
 		w.out = append(w.out, p)
 	}
 	w.buf.Reset()
+	w.solid, w.long = 0, false
+}
+
+// write adds text to the paragraph being gathered.
+func (w *blockWriter) write(text string) {
+	if w.limit == 0 {
+		w.buf.WriteString(text)
+		return
+	}
+	if w.long {
+		return
+	}
+	// Normalising never removes an ASCII byte other than white space, nor
+	// merges two of them: each is at least one byte of the paragraph.
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c < utf8.RuneSelf && !asciiSpace[c] {
+			w.solid++
+		}
+	}
+	if w.solid > w.limit {
+		w.long = true
+		w.buf.Reset()
+		return
+	}
+	w.buf.WriteString(text)
 }
 
 // maxDepth bounds the recursion; the HTML parser already refuses deeper
@@ -193,7 +303,7 @@ func (w *blockWriter) walk(n *html.Node, depth int) {
 	var a atom.Atom
 	switch n.Type {
 	case html.TextNode:
-		w.buf.WriteString(n.Data)
+		w.write(n.Data)
 		return
 	case html.ElementNode:
 		a = tag(n)
@@ -209,7 +319,7 @@ func (w *blockWriter) walk(n *html.Node, depth int) {
 	if block {
 		w.flush()
 	} else if cell {
-		w.buf.WriteByte(' ')
+		w.write(" ")
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1)
@@ -217,7 +327,7 @@ func (w *blockWriter) walk(n *html.Node, depth int) {
 	if block {
 		w.flush()
 	} else if cell {
-		w.buf.WriteByte(' ')
+		w.write(" ")
 	}
 }
 
