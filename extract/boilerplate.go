@@ -102,8 +102,8 @@ func (s nodeStats) linkDense(ratio float64) bool {
 	return s.text > 0 && float64(s.link) >= ratio*float64(s.text)
 }
 
-func measure(n *html.Node, m map[*html.Node]*nodeStats, inLink bool, depth int) *nodeStats {
-	s := &nodeStats{}
+func measure(n *html.Node, m map[*html.Node]nodeStats, inLink bool, depth int) nodeStats {
+	var s nodeStats
 	if depth > maxDepth {
 		return s
 	}
@@ -144,7 +144,7 @@ func measure(n *html.Node, m map[*html.Node]*nodeStats, inLink bool, depth int) 
 // removeBoilerplate detaches boilerplate elements from the page, telling
 // tr (which may be nil) why, and returns them.
 func removeBoilerplate(root *html.Node, tr *trace) []*html.Node {
-	v := &boilerView{stats: make(map[*html.Node]*nodeStats, 1024), texts: make(map[string]textKind, 256)}
+	v := &boilerView{stats: make(map[*html.Node]nodeStats, 1024), texts: make(map[string]textKind, 256)}
 	measure(root, v.stats, false, 0)
 	var gone []doomed
 	var walk func(n *html.Node, depth int)
@@ -290,7 +290,7 @@ func boilerTargets(n *html.Node, v *boilerView) []doomed {
 // child's text (on the benchmark pages 60,000 short elements hold 25,000
 // distinct texts), so each text is tested once.
 type boilerView struct {
-	stats map[*html.Node]*nodeStats
+	stats map[*html.Node]nodeStats
 	texts map[string]textKind
 }
 
@@ -305,10 +305,7 @@ const (
 
 // st returns the measures of n (zero for an element not measured).
 func (v *boilerView) st(n *html.Node) nodeStats {
-	if s := v.stats[n]; s != nil {
-		return *s
-	}
-	return nodeStats{}
+	return v.stats[n]
 }
 
 // kind tests a short text, trimmed of labelTrim; "" is none of them.
@@ -444,6 +441,10 @@ func widenLabel(n *html.Node, v *boilerView) *html.Node {
 	return target
 }
 
+// isWordJoiner reports whether r joins the words of a class name
+// ("related-articles", "ad_slot").
+func isWordJoiner(r rune) bool { return r == '-' || r == '_' }
+
 // hasBoilerClass reports whether n's class, id or data attributes name it
 // as an ad, teaser box or widget.
 func hasBoilerClass(n *html.Node) bool {
@@ -455,14 +456,15 @@ func hasBoilerClass(n *html.Node) bool {
 		default:
 			continue
 		}
-		for _, tok := range strings.Fields(strings.ToLower(a.Val)) {
+		for tok := range strings.FieldsSeq(a.Val) {
+			tok = strings.ToLower(tok)
 			if strings.Contains(tok, "--") {
 				continue // a BEM modifier says how it looks, not what it is
 			}
 			if boilerWords[tok] {
 				return true
 			}
-			for _, w := range strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' }) {
+			for w := range strings.FieldsFuncSeq(tok, isWordJoiner) {
 				if boilerWords[w] {
 					return true
 				}

@@ -302,9 +302,27 @@ var dateLineWords = []string{
 	"опубликовано",
 }
 
+// dateLineFirst holds the first letters of dateLineWords and every rune
+// that folds to one of them: a part whose first rune is not here starts
+// with none of the words.
+var dateLineFirst = func() map[rune]bool {
+	m := make(map[rune]bool)
+	for _, w := range dateLineWords {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = true
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m[f] = true
+		}
+	}
+	return m
+}()
+
 // mayBeDateLine reports whether part starts with one of dateLineWords,
 // with the expressions' case folding.
 func mayBeDateLine(part string) bool {
+	if r, _ := utf8.DecodeRuneInString(part); !dateLineFirst[r] {
+		return false
+	}
 	for _, w := range dateLineWords {
 		if hasFoldPrefix(part, w) {
 			return true

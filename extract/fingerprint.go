@@ -59,7 +59,7 @@ func fingerprint(pm pageMeta, root *html.Node) string {
 				if a.Key != "class" && a.Key != "id" {
 					continue
 				}
-				for _, w := range strings.Fields(a.Val) {
+				for w := range strings.FieldsSeq(a.Val) {
 					if !hasDigitRun(w) {
 						b = append(b, ' ')
 						b = append(b, w...)
