@@ -171,6 +171,9 @@ type confirmation struct {
 	textHash string            // its canonical text's hash
 	text     string            // its canonical text
 	stats    []store.BlockStat // the block statistics after it
+	// fingerprint is the page's fingerprint (article mode; "" in the
+	// others): a confirming page with the same one has the same text.
+	fingerprint string
 }
 
 // Check checks one watch and records the outcome. When the watch's change
@@ -237,9 +240,18 @@ func (c *Checker) confirmChange(ctx context.Context, a *attempt) {
 		a.rec.Revision = nil
 		return
 	}
-	doc, blocks, err := cf.pol.extract(cf.ex, extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType})
+	// Pages that change at every request (nonces, stamps) come back with
+	// new bytes around the same article: the fingerprint tells, and the
+	// extraction stops there.
+	an, err := cf.ex.Analyze(extract.Input{Body: page.Body, URL: page.FinalURL, ContentType: page.ContentType},
+		extract.AnalyzeOptions{Explain: cf.pol.volatile != config.VolatileOff, Fingerprint: cf.fingerprint})
 	<-c.cpu
+	if err == nil && an.Unchanged {
+		c.metrics.observeSkip()
+		return
+	}
 	if err == nil {
+		doc, blocks := an.Document, an.Blocks
 		text := doc.Canonical()
 		if textHash(text) == cf.textHash || cf.pol.noise(diff.Compare(cf.text, text), blocks, cf.stats) != "" {
 			return // the same text, or one that differs from it only by what this watch ignores
@@ -476,7 +488,7 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 		}
 		res.Summary = ch.Summary()
 		if c.confirmDelay > 0 && !w.SkipConfirm {
-			cf = &confirmation{ex: ex, pol: pol, bodyHash: page.BodyHash, textHash: hash, text: text, stats: rec.Blocks}
+			cf = &confirmation{ex: ex, pol: pol, bodyHash: page.BodyHash, textHash: hash, text: text, stats: rec.Blocks, fingerprint: an.Fingerprint}
 		}
 	}
 	doc.Version = extract.FormatVersion

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/redlinehq/redline/schedule"
 	"github.com/redlinehq/redline/store"
 )
@@ -259,5 +261,57 @@ func TestDaemonShutdownDuringConfirmation(t *testing.T) {
 	if w.State.Revisions != 1 || w.State.LeaseOwner != "" || w.State.NextCheckAt.After(time.Now()) {
 		t.Errorf("after shutdown: %d revisions, lease %q, next check %v; want the unconfirmed change unrecorded and the watch released, due now",
 			w.State.Revisions, w.State.LeaseOwner, w.State.NextCheckAt)
+	}
+}
+
+// TestConfirmationNewBytesSameArticle: a page whose bytes change at every
+// request (a nonce, a rotating teaser) around a real edit is confirmed by
+// the fingerprint of the confirming fetch, without extracting it again.
+func TestConfirmationNewBytesSameArticle(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		n := requests
+		mu.Unlock()
+		verb := "said"
+		if n > 1 {
+			verb = "stated"
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Harbour reopens</title><meta name="csrf-token" content="tok%d"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<aside><h3>Don't miss</h3><ul><li><a href="/t/%d">Teaser number %d</a></li><li><a href="/u/%d">Another teaser %d</a></li></ul></aside>
+<article><h1>Harbour reopens after the storm</h1>
+<p>The harbour reopened on Tuesday morning after a week of repairs to the sea wall, the port authority %s in a statement to shipping companies.</p>
+<p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since the storm broke the outer breakwater.</p>
+<p>Engineers will keep inspecting the wall every day for a month, and the authority expects the last of the cranes to be moved by the end of next week.</p>
+</article><footer>Page generated in %d ms</footer></body></html>`, n, n, n, n, n, verb, 100+n)
+	}))
+	defer srv.Close()
+	s := openStore(t)
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewMetrics(s, func() int { return 0 }, 3)
+	c := NewChecker(s, f, CheckerOptions{ConfirmDelay: 10 * time.Millisecond, Metrics: m})
+	w := addWatch(t, s, store.Watch{URL: srv.URL + "/harbour"})
+	mustCheck(t, c, w, store.OutcomeNew)
+	res := mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged)
+	if res.Revision != 2 || !strings.Contains(res.Diff(), "stated") {
+		t.Errorf("confirmed change: revision %d, diff:\n%s", res.Revision, res.Diff())
+	}
+	if requests != 3 {
+		t.Errorf("%d requests, want 3 (the third one confirming)", requests)
+	}
+	var skipped dto.Metric
+	if err := m.skipped.Write(&skipped); err != nil {
+		t.Fatal(err)
+	}
+	if got := skipped.GetCounter().GetValue(); got != 1 {
+		t.Errorf("extractions skipped = %v, want 1: the confirming page, new bytes around the same article", got)
 	}
 }

@@ -108,6 +108,14 @@ func (m *Metrics) observeCheck(o store.Outcome, skipped bool) {
 	}
 }
 
+// observeSkip counts an extraction the fingerprint made unneeded outside
+// a recorded check (a confirming fetch).
+func (m *Metrics) observeSkip() {
+	if m != nil {
+		m.skipped.Inc()
+	}
+}
+
 func (m *Metrics) observeFetch(d time.Duration) {
 	if m != nil {
 		m.fetch.Observe(d.Seconds())

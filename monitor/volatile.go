@@ -195,16 +195,6 @@ func comparePolicy(w, defaults store.Extraction) policy {
 	return p
 }
 
-// extract extracts the page, and its blocks when volatility is learned
-// (nil in raw and json mode, which have none).
-func (p policy) extract(ex *extract.Extractor, in extract.Input) (extract.Document, []extract.Block, error) {
-	if p.volatile == config.VolatileOff {
-		doc, err := ex.Extract(in)
-		return doc, nil, err
-	}
-	return ex.Explain(in)
-}
-
 // noise says why a change between two texts that are not byte-equal is no
 // change for this watch, or returns "" when it is one.
 func (p policy) noise(ch diff.Change, blocks []extract.Block, stats []store.BlockStat) string {
