@@ -66,7 +66,7 @@ func TestFloorGivesWayToALargeHeap(t *testing.T) {
 		t.Errorf("with 48 MiB live and a 32 MiB floor: GOGC %d, limit %d; want %d and none", p, l, basePercent)
 	}
 	// Once the heap is small again, the floor is back.
-	live = nil
+	clear(live)
 	for gcPercent() != -1 && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
