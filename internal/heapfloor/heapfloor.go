@@ -8,8 +8,9 @@
 // collects many times a second and spends a good part of its CPU marking
 // the same live objects over and over. A floor lets the program's memory
 // grow to a fixed size before collecting. The Go compiler does the same
-// for itself (cmd/compile's AdjustStartingHeap), and Go issue 44309 asks
-// it of the runtime.
+// for itself (cmd/compile's AdjustStartingHeap), servers long did it with
+// a "heap ballast", and Go issues 23044 and 44309 asked it of the runtime
+// as a minimum heap size.
 //
 // While the live heap is small the floor is a memory limit with GOGC off:
 // the runtime collects when its memory reaches the floor, and returns
