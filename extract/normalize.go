@@ -253,19 +253,18 @@ type blockWriter struct {
 	buf strings.Builder
 	out []string
 	// limit, when not 0, is the longest paragraph kept, in bytes; solid
-	// counts the ASCII bytes other than white space in buf, and long says
-	// the paragraph has more than limit of them.
+	// counts the ASCII bytes other than white space written to the
+	// paragraph. Once it passes limit, buf stays empty until flush.
 	limit int
 	solid int
-	long  bool
 }
 
 func (w *blockWriter) flush() {
-	if p := normalizeText(w.buf.String()); p != "" && !w.long && (w.limit == 0 || len(p) <= w.limit) {
+	if p := normalizeText(w.buf.String()); p != "" && (w.limit == 0 || len(p) <= w.limit) {
 		w.out = append(w.out, p)
 	}
 	w.buf.Reset()
-	w.solid, w.long = 0, false
+	w.solid = 0
 }
 
 // write adds text to the paragraph being gathered.
@@ -274,8 +273,8 @@ func (w *blockWriter) write(text string) {
 		w.buf.WriteString(text)
 		return
 	}
-	if w.long {
-		return
+	if w.solid > w.limit {
+		return // too long already
 	}
 	// Normalising never removes an ASCII byte other than white space, nor
 	// merges two of them: each is at least one byte of the paragraph.
@@ -285,7 +284,6 @@ func (w *blockWriter) write(text string) {
 		}
 	}
 	if w.solid > w.limit {
-		w.long = true
 		w.buf.Reset()
 		return
 	}
