@@ -12,14 +12,16 @@
 // a "heap ballast", and Go issues 23044 and 44309 asked it of the runtime
 // as a minimum heap size.
 //
-// While the live heap is small the floor is a memory limit with GOGC off:
-// the runtime collects when its memory reaches the floor, and returns
-// freed memory to the system to stay under it. Once a collection leaves
-// more than half the floor live, that would mean collecting ever more
-// often, so GOGC=100 takes over until the live heap is back under a
-// quarter of the floor. A limit is used rather than a larger GOGC because
-// it holds at once: a GOGC chosen for the last live heap multiplies a
-// sudden rise of it until the next adjustment.
+// While less than half the floor is live, GOGC is set after each
+// collection so that the next one runs when the heap reaches three
+// quarters of the floor, and a memory limit at the floor caps a sudden
+// rise of the live heap before that adjustment: a GOGC chosen for a small
+// live heap would multiply a larger one. The goal is kept under the limit
+// because a runtime at its limit returns memory to the system on every
+// allocation to stay under it, and faults it back in at once; in a busy
+// round of checks that cost more CPU than the collections it spared. Once
+// a collection leaves more than half the floor live, GOGC=100 takes over,
+// without a limit, until the live heap is back under a quarter of it.
 package heapfloor
 
 import (
@@ -30,16 +32,23 @@ import (
 	"sync"
 )
 
-// basePercent is the GOGC the floor gives way to.
+// basePercent is the GOGC the floor gives way to, and the least it sets.
 const basePercent = 100
+
+// minHeap is the runtime's minimum heap goal at GOGC=100 (4 MiB), which
+// it scales with GOGC; the live heap is assumed to be that before the
+// first collection.
+const minHeap = 4 << 20
 
 // state is one Set in force.
 type state struct {
 	floor   uint64
 	mu      sync.Mutex
 	stopped bool
-	paced   bool // GOGC=100 is in force, not the limit
-	live    []metrics.Sample
+	paced   bool   // GOGC=100 is in force, not the limit
+	live    uint64 // the heap live after the last collection
+	roots   uint64 // the stacks and globals it scanned, which GOGC also scales
+	sample  []metrics.Sample
 }
 
 // sentinel is allocated after each collection and dropped at once, so
@@ -47,13 +56,15 @@ type state struct {
 // is not a tiny allocation, whose cleanup could wait for its neighbours.
 type sentinel struct{ _ *byte }
 
-// Set makes the collector leave memory alone until the runtime holds
-// floor bytes, as long as less than half of it is live (see the package
-// comment). It overrides GOGC and GOMEMLIMIT, so a caller that lets users
+// Set makes the collector leave memory alone until the heap reaches three
+// quarters of floor bytes, and keeps the runtime's memory under floor, as
+// long as less than half of it is live (see the package comment). It overrides GOGC and GOMEMLIMIT, so a caller that lets users
 // choose calls it only when neither is set. stop ends it and restores
 // GOGC=100 without a limit; it may be called more than once.
 func Set(floor uint64) (stop func()) {
-	s := &state{floor: floor, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
+	s := &state{floor: floor, live: minHeap, sample: []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"},
+	}}
 	s.apply()
 	s.arm()
 	return func() {
@@ -75,7 +86,21 @@ func (s *state) apply() {
 		return
 	}
 	debug.SetMemoryLimit(int64(min(s.floor, math.MaxInt64)))
-	debug.SetGCPercent(-1)
+	debug.SetGCPercent(goalPercent(s.floor, s.live, s.roots))
+}
+
+// goalPercent is the GOGC under which a collection that left live bytes
+// is followed by the next one when the heap reaches three quarters of the
+// floor; at least basePercent. The runtime's heap goal is live plus GOGC
+// percent of live and the roots (stacks and globals) it scanned, and at
+// least GOGC percent of minHeap.
+func goalPercent(floor, live, roots uint64) int {
+	goal := floor / 4 * 3
+	if live+roots == 0 || goal <= live {
+		return basePercent
+	}
+	p := min((goal-live)*100/(live+roots), goal*100/minHeap)
+	return int(max(min(p, math.MaxInt32), basePercent))
 }
 
 // arm asks for s.adjust after the next collection.
@@ -83,20 +108,24 @@ func (s *state) arm() {
 	runtime.AddCleanup(new(sentinel), func(s *state) { s.adjust() }, s)
 }
 
-// adjust switches mode for the live heap the last collection left, and
-// asks to be run again after the next one.
+// adjust sets the mode and GOGC for the live heap the last collection
+// left, and asks to be run again after the next one.
 func (s *state) adjust() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
 		return
 	}
-	metrics.Read(s.live)
-	var live uint64
-	if v := s.live[0].Value; v.Kind() == metrics.KindUint64 {
-		live = v.Uint64()
+	metrics.Read(s.sample)
+	var v [3]uint64
+	for i, m := range s.sample {
+		if m.Value.Kind() == metrics.KindUint64 {
+			v[i] = m.Value.Uint64()
+		}
 	}
-	if paced := nextPaced(s.paced, s.floor, live); paced != s.paced {
+	s.live, s.roots = v[0], v[1]+v[2]
+	paced := nextPaced(s.paced, s.floor, s.live)
+	if !paced || paced != s.paced {
 		s.paced = paced
 		s.apply()
 	}

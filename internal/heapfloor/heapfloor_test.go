@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -48,8 +49,8 @@ func limit() int64 { return debug.SetMemoryLimit(-1) }
 func TestFloorGivesWayToALargeHeap(t *testing.T) {
 	stop := Set(32 << 20)
 	defer stop()
-	if p, l := gcPercent(), limit(); p != -1 || l != 32<<20 {
-		t.Fatalf("after Set(32 MiB): GOGC %d, limit %d; want off and 32 MiB", p, l)
+	if p, l := gcPercent(), limit(); p <= basePercent || l != 32<<20 {
+		t.Fatalf("after Set(32 MiB): GOGC %d, limit %d; want over %d and 32 MiB", p, l, basePercent)
 	}
 	live := make([][]byte, 48)
 	for i := range live {
@@ -67,12 +68,12 @@ func TestFloorGivesWayToALargeHeap(t *testing.T) {
 	}
 	// Once the heap is small again, the floor is back.
 	clear(live)
-	for gcPercent() != -1 && time.Now().Before(deadline) {
+	for limit() != 32<<20 && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
 	}
-	if p, l := gcPercent(), limit(); p != -1 || l != 32<<20 {
-		t.Errorf("with the heap freed: GOGC %d, limit %d; want off and 32 MiB", p, l)
+	if p, l := gcPercent(), limit(); p <= basePercent || l != 32<<20 {
+		t.Errorf("with the heap freed: GOGC %d, limit %d; want over %d and 32 MiB", p, l, basePercent)
 	}
 }
 
@@ -84,6 +85,47 @@ func TestStopRestoresDefault(t *testing.T) {
 	runtime.GC()
 	if p, l := gcPercent(), limit(); p != basePercent || l != math.MaxInt64 {
 		t.Errorf("after stop: GOGC %d, limit %d; want %d and none", p, l, basePercent)
+	}
+}
+
+// TestGoalUnderTheLimit: with a small live heap, the next collection is
+// due at three quarters of the floor, under the limit, where the runtime
+// would return memory to the system on every allocation.
+func TestGoalUnderTheLimit(t *testing.T) {
+	const floor = 64 << 20
+	stop := Set(floor)
+	defer stop()
+	sample := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	// Two collections: the adjustment after the first sets the goal the
+	// second reports.
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	runtime.GC()
+	metrics.Read(sample)
+	goal, live := sample[0].Value.Uint64(), sample[1].Value.Uint64()
+	t.Logf("live %.1f MiB, goal %.1f MiB, floor %d MiB", float64(live)/(1<<20), float64(goal)/(1<<20), floor>>20)
+	if goal < floor/2 || goal > floor/8*7 {
+		t.Errorf("heap goal %d MiB with %d MiB live; want about three quarters of the %d MiB floor", goal>>20, live>>20, floor>>20)
+	}
+}
+
+func TestGoalPercent(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		live, roots uint64
+		want        int
+	}{
+		{0, 0, basePercent},
+		{1 << 10, 0, 1200},      // the runtime's minimum heap, 4 MiB × 12 = 48
+		{6 * mib, 0, 700},       // 6 + 6 × 7 = 48 MiB
+		{16 * mib, 0, 200},      // 16 + 16 × 2 = 48
+		{4 * mib, 1 * mib, 880}, // 4 + 5 × 8.8 = 48
+		{24 * mib, 0, basePercent},
+		{40 * mib, 0, basePercent},
+	} {
+		if got := goalPercent(64*mib, tc.live, tc.roots); got != tc.want {
+			t.Errorf("goalPercent(64 MiB, live %d MiB, roots %d MiB) = %d, want %d", tc.live/mib, tc.roots/mib, got, tc.want)
+		}
 	}
 }
 
