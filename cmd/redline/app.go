@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,9 @@ type app struct {
 	dbFlag     string
 	configFlag string
 	logLevel   string
+	cpuProfile string
 	logger     *slog.Logger
+	profile    *os.File // the open --cpuprofile file while profiling
 }
 
 func run(ctx context.Context, args []string, io stdio) int {
@@ -85,7 +88,14 @@ func run(ctx context.Context, args []string, io stdio) int {
 	}
 	for _, c := range commands {
 		if c.name == name {
-			return c.run(ctx, a, rest)
+			code := c.run(ctx, a, rest)
+			if err := a.stopProfile(); err != nil {
+				fmt.Fprintf(a.err, "redline: %v\n", err)
+				if code == exitOK {
+					code = exitFailure
+				}
+			}
+			return code
 		}
 	}
 	fmt.Fprintf(a.err, "redline: unknown command %q (run 'redline help')\n", name)
@@ -103,6 +113,8 @@ Global flags (before or after the command):
                    config's db:, or `+defaultDBPath(a.getenv)+`)
   --config FILE    YAML config (default `+defaultConfigPath(a.getenv)+` if it exists)
   --log-level L    debug, info, warn or error (default warn)
+  --cpuprofile F   write a CPU profile of the command to F, for go tool pprof
+                   and for rebuilding cmd/redline/default.pgo
 
 Exit codes: 0 ok / nothing changed, 1 failure, 2 usage error,
 3 changes found (check), 4 some checks failed (check).
@@ -119,6 +131,7 @@ func (a *app) flagSet(name string) *flag.FlagSet {
 		fs.StringVar(&a.dbFlag, "db", a.dbFlag, "SQLite file or postgres:// URL")
 		fs.StringVar(&a.configFlag, "config", a.configFlag, "YAML config file")
 		fs.StringVar(&a.logLevel, "log-level", a.logLevel, "log level: debug, info, warn, error")
+		fs.StringVar(&a.cpuProfile, "cpuprofile", a.cpuProfile, "write a CPU profile of the command to `file`")
 	}
 	return fs
 }
@@ -150,7 +163,43 @@ func (a *app) parse(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 		fmt.Fprintf(a.err, "redline: %v\n", err)
 		return nil, exitUsage, false
 	}
+	if err := a.startProfile(); err != nil {
+		fmt.Fprintf(a.err, "redline: %v\n", err)
+		return nil, exitFailure, false
+	}
 	return pos, 0, true
+}
+
+// startProfile starts the CPU profile --cpuprofile asks for, once the
+// command's flags are parsed; run stops it when the command returns.
+func (a *app) startProfile() error {
+	if a.cpuProfile == "" || a.profile != nil {
+		return nil
+	}
+	f, err := os.Create(a.cpuProfile)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile %s: %w", a.cpuProfile, err)
+	}
+	a.profile = f
+	return nil
+}
+
+// stopProfile stops a running CPU profile and closes its file.
+func (a *app) stopProfile() error {
+	if a.profile == nil {
+		return nil
+	}
+	pprof.StopCPUProfile()
+	err := a.profile.Close()
+	a.profile = nil
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return nil
 }
 
 func (a *app) setupLogging() error {

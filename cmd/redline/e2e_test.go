@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -454,5 +456,34 @@ func TestExtractExplain(t *testing.T) {
 	}
 	if !slices.Equal(volatile, []string{"#ticker > p"}) || len(got.Blocks) != 3 {
 		t.Errorf("explain json: volatile %q, %d blocks", volatile, len(got.Blocks))
+	}
+}
+
+// TestCPUProfile: --cpuprofile writes a profile of the command, in the
+// gzipped protocol-buffer form go tool pprof and go build -pgo read, and
+// an unwritable path is a clear error.
+func TestCPUProfile(t *testing.T) {
+	// The profiler is one per process: skip under go test -cpuprofile.
+	if err := pprof.StartCPUProfile(io.Discard); err != nil {
+		t.Skipf("CPU profiling in use: %v", err)
+	}
+	pprof.StopCPUProfile()
+	dir := t.TempDir()
+	c := cli{t: t, db: filepath.Join(dir, "redline.db")}
+	path := filepath.Join(dir, "cpu.pprof")
+	if code, _, errOut := c.run("--cpuprofile", path, "list"); code != exitOK {
+		t.Fatalf("redline --cpuprofile %s list: exit %d, stderr %q", path, code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("%s holds %d bytes, not a gzipped profile", path, len(b))
+	}
+	bad := filepath.Join(dir, "no", "such", "dir", "cpu.pprof")
+	code, _, errOut := c.run("list", "--cpuprofile", bad)
+	if code != exitFailure || !strings.Contains(errOut, "--cpuprofile") || !strings.Contains(errOut, bad) {
+		t.Errorf("redline list --cpuprofile %s: exit %d, stderr %q; want exit %d naming the flag and the path", bad, code, errOut, exitFailure)
 	}
 }
