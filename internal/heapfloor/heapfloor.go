@@ -13,8 +13,8 @@
 // as a minimum heap size.
 //
 // While less than half the floor is live, GOGC is set after each
-// collection so that the next one runs when the heap reaches three
-// quarters of the floor, and a memory limit at the floor caps a sudden
+// collection so that the next one runs when the heap reaches five eighths
+// of the floor, and a memory limit at the floor caps a sudden
 // rise of the live heap before that adjustment: a GOGC chosen for a small
 // live heap would multiply a larger one. The goal is kept under the limit
 // because a runtime at its limit returns memory to the system on every
@@ -56,8 +56,8 @@ type state struct {
 // is not a tiny allocation, whose cleanup could wait for its neighbours.
 type sentinel struct{ _ *byte }
 
-// Set makes the collector leave memory alone until the heap reaches three
-// quarters of floor bytes, and keeps the runtime's memory under floor, as
+// Set makes the collector leave memory alone until the heap reaches five
+// eighths of floor bytes, and keeps the runtime's memory under floor, as
 // long as less than half of it is live (see the package comment). It overrides GOGC and GOMEMLIMIT, so a caller that lets users
 // choose calls it only when neither is set. stop ends it and restores
 // GOGC=100 without a limit; it may be called more than once.
@@ -90,12 +90,12 @@ func (s *state) apply() {
 }
 
 // goalPercent is the GOGC under which a collection that left live bytes
-// is followed by the next one when the heap reaches three quarters of the
+// is followed by the next one when the heap reaches five eighths of the
 // floor; at least basePercent. The runtime's heap goal is live plus GOGC
 // percent of live and the roots (stacks and globals) it scanned, and at
 // least GOGC percent of minHeap.
 func goalPercent(floor, live, roots uint64) int {
-	goal := floor / 4 * 3
+	goal := floor / 8 * 5
 	if live+roots == 0 || goal <= live {
 		return basePercent
 	}

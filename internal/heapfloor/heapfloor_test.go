@@ -89,7 +89,7 @@ func TestStopRestoresDefault(t *testing.T) {
 }
 
 // TestGoalUnderTheLimit: with a small live heap, the next collection is
-// due at three quarters of the floor, under the limit, where the runtime
+// due at five eighths of the floor, well under the limit, where the runtime
 // would return memory to the system on every allocation.
 func TestGoalUnderTheLimit(t *testing.T) {
 	const floor = 64 << 20
@@ -104,8 +104,8 @@ func TestGoalUnderTheLimit(t *testing.T) {
 	metrics.Read(sample)
 	goal, live := sample[0].Value.Uint64(), sample[1].Value.Uint64()
 	t.Logf("live %.1f MiB, goal %.1f MiB, floor %d MiB", float64(live)/(1<<20), float64(goal)/(1<<20), floor>>20)
-	if goal < floor/2 || goal > floor/8*7 {
-		t.Errorf("heap goal %d MiB with %d MiB live; want about three quarters of the %d MiB floor", goal>>20, live>>20, floor>>20)
+	if goal < floor/2 || goal > floor/4*3 {
+		t.Errorf("heap goal %d MiB with %d MiB live; want about five eighths of the %d MiB floor", goal>>20, live>>20, floor>>20)
 	}
 }
 
@@ -116,10 +116,10 @@ func TestGoalPercent(t *testing.T) {
 		want        int
 	}{
 		{0, 0, basePercent},
-		{1 << 10, 0, 1200},      // the runtime's minimum heap, 4 MiB × 12 = 48
-		{6 * mib, 0, 700},       // 6 + 6 × 7 = 48 MiB
-		{16 * mib, 0, 200},      // 16 + 16 × 2 = 48
-		{4 * mib, 1 * mib, 880}, // 4 + 5 × 8.8 = 48
+		{1 << 10, 0, 1000},      // the runtime's minimum heap: 4 MiB × 10 = 40 MiB
+		{8 * mib, 0, 400},       // 8 + 8 × 4 = 40
+		{10 * mib, 0, 300},      // 10 + 10 × 3 = 40
+		{4 * mib, 1 * mib, 720}, // 4 + 5 × 7.2 = 40
 		{24 * mib, 0, basePercent},
 		{40 * mib, 0, basePercent},
 	} {
