@@ -14,10 +14,10 @@
 //
 // While less than half the floor is live, GOGC is set after each
 // collection so that the next one runs when the heap reaches five eighths
-// of the floor, and a memory limit at the floor caps a sudden
-// rise of the live heap before that adjustment: a GOGC chosen for a small
-// live heap would multiply a larger one. The goal is kept under the limit
-// because a runtime at its limit returns memory to the system on every
+// of the floor, and a memory limit at the floor caps a sudden rise of the
+// live heap before that adjustment: a GOGC chosen for a small live heap
+// would multiply a larger one. The goal is kept well under the limit
+// because a runtime near its limit returns memory to the system on every
 // allocation to stay under it, and faults it back in at once; in a busy
 // round of checks that cost more CPU than the collections it spared. Once
 // a collection leaves more than half the floor live, GOGC=100 takes over,
@@ -58,8 +58,9 @@ type sentinel struct{ _ *byte }
 
 // Set makes the collector leave memory alone until the heap reaches five
 // eighths of floor bytes, and keeps the runtime's memory under floor, as
-// long as less than half of it is live (see the package comment). It overrides GOGC and GOMEMLIMIT, so a caller that lets users
-// choose calls it only when neither is set. stop ends it and restores
+// long as less than half of it is live (see the package comment). It
+// overrides GOGC and GOMEMLIMIT, so a caller that lets users choose calls
+// it only when neither is set. stop ends it and restores
 // GOGC=100 without a limit; it may be called more than once.
 func Set(floor uint64) (stop func()) {
 	s := &state{floor: floor, live: minHeap, sample: []metrics.Sample{
