@@ -9,9 +9,10 @@ import (
 	"github.com/redlinehq/redline/internal/heapfloor"
 )
 
-// heapFloor is the memory under which the garbage collector is not run
-// (see package heapfloor): a check allocates about a megabyte per page
-// and keeps little, so without it a busy round collects dozens of times a
+// heapFloor is the memory the runtime may hold while the live heap is
+// small; the collector runs when the heap reaches five eighths of it (see
+// package heapfloor): a check allocates about a megabyte per page and
+// keeps little, so without it a busy round collects dozens of times a
 // second. Setting GOGC or GOMEMLIMIT turns it off.
 const heapFloor = 96 << 20
 
