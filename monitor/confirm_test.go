@@ -304,8 +304,11 @@ func TestConfirmationNewBytesSameArticle(t *testing.T) {
 	if res.Revision != 2 || !strings.Contains(res.Diff(), "stated") {
 		t.Errorf("confirmed change: revision %d, diff:\n%s", res.Revision, res.Diff())
 	}
-	if requests != 3 {
-		t.Errorf("%d requests, want 3 (the third one confirming)", requests)
+	mu.Lock()
+	n := requests
+	mu.Unlock()
+	if n != 3 {
+		t.Errorf("%d requests, want 3 (the third one confirming)", n)
 	}
 	var skipped dto.Metric
 	if err := m.skipped.Write(&skipped); err != nil {
