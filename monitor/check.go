@@ -449,8 +449,9 @@ func (c *Checker) run(ctx context.Context, w store.Watch) (Result, store.CheckRe
 	}
 	rec.Shortcut = &fp
 	if blocks != nil {
-		rec.Blocks = observeBlocks(w.State.Blocks, blocks)
-		c.logVolatile(w, rec.Blocks)
+		was := c.storedBlocks(w)
+		rec.Blocks = observeBlocks(was, blocks)
+		c.logVolatile(w, was, rec.Blocks)
 	}
 	text := doc.Canonical()
 	if len(doc.Paragraphs) == 0 {

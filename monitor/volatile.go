@@ -209,11 +209,25 @@ func (p policy) noise(ch diff.Change, blocks []extract.Block, stats []store.Bloc
 	return ""
 }
 
-// logVolatile logs, at info, each block that has just become volatile,
-// with the exclude rule that would drop it.
-func (c *Checker) logVolatile(w store.Watch, now []store.BlockStat) {
+// storedBlocks returns the block statistics stored for w. Stats that do
+// not decode are logged and learned again from this fetch on: they are
+// what the monitor remembers, not what the user stored, and the check
+// that records new ones repairs them.
+func (c *Checker) storedBlocks(w store.Watch) []store.BlockStat {
+	stats, err := w.State.Blocks.Decode()
+	if err != nil {
+		c.logger.Warn("stored block statistics are damaged; learning them again", "watch", watchLabel(w), "url", w.URL, "error", err.Error())
+		return nil
+	}
+	return stats
+}
+
+// logVolatile logs, at info, each block that has just become volatile
+// (volatile now but not in the stats before), with the exclude rule that
+// would drop it.
+func (c *Checker) logVolatile(w store.Watch, before, now []store.BlockStat) {
 	was := make(map[string]bool)
-	for _, s := range volatileSelectors(w.State.Blocks) {
+	for _, s := range volatileSelectors(before) {
 		was[s] = true
 	}
 	for _, s := range volatileSelectors(now) {
@@ -235,7 +249,7 @@ type Volatility struct {
 }
 
 // Volatilities returns what was learned about a watch's blocks (its
-// store.WatchState.Blocks), in page order.
+// store.WatchState.Blocks, decoded), in page order.
 func Volatilities(stats []store.BlockStat) []Volatility {
 	out := make([]Volatility, 0, len(stats))
 	for _, s := range stats {

@@ -1,11 +1,14 @@
 package monitor
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redlinehq/redline/extract"
 	"github.com/redlinehq/redline/internal/testsite"
@@ -59,7 +62,11 @@ func TestVolatileIgnore(t *testing.T) {
 				mustCheck(t, c, refresh(t, s, w), want)
 			}
 			w = refresh(t, s, w)
-			if got := volatileSelectors(w.State.Blocks); !slices.Equal(got, []string{"#ticker > p"}) {
+			stats, err := w.State.Blocks.Decode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := volatileSelectors(stats); !slices.Equal(got, []string{"#ticker > p"}) {
 				t.Fatalf("volatile blocks = %q, want the ticker alone (stats %+v)", got, w.State.Blocks)
 			}
 
@@ -99,6 +106,46 @@ func TestIgnoreNumbers(t *testing.T) {
 			site.set(statusBody(4, "Scheduled maintenance on 12 March was cancelled.", 9), "")
 			mustCheck(t, c, refresh(t, s, w), store.OutcomeChanged)
 		})
+	}
+}
+
+// TestDamagedBlockStats: block statistics that no longer decode neither
+// fail the check nor stop the change being found: the monitor says so in
+// a warning naming the watch, learns them again from this fetch, and the
+// check stores the new ones in their place.
+func TestDamagedBlockStats(t *testing.T) {
+	s := openStore(t)
+	var logs bytes.Buffer
+	f, err := NewFetcher(FetchOptions{Timeout: 5 * time.Second, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewChecker(s, f, CheckerOptions{Defaults: store.Extraction{Mode: "text"},
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	site := &counting{}
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	w := addWatch(t, s, store.Watch{URL: srv.URL, Name: "status page", Extract: store.Extraction{Mode: "text"}})
+	site.set(statusBody(0, notice, 7), "")
+	mustCheck(t, c, refresh(t, s, w), store.OutcomeNew)
+
+	damaged := refresh(t, s, w)
+	damaged.State.Blocks = store.BlockStatsJSON(`[{"selector":"#ticker > p","seen":"many"}]`)
+	edited := "Scheduled maintenance on 14 March from 02:00 to 05:00 UTC."
+	site.set(statusBody(1, edited, 7), "")
+	res := mustCheck(t, c, damaged, store.OutcomeChanged)
+	if d := res.Diff(); !contains(d, "+"+edited) {
+		t.Errorf("diff lacks the edit:\n%s", d)
+	}
+	if got := logs.String(); !strings.Contains(got, "block statistics are damaged") || !strings.Contains(got, "status page") {
+		t.Errorf("logs = %q, want a warning naming the watch and its damaged block statistics", got)
+	}
+	stats, err := refresh(t, s, w).State.Blocks.Decode()
+	if err != nil {
+		t.Fatalf("stats after the check still damaged: %v", err)
+	}
+	if len(stats) == 0 || stats[0].Seen != 1 {
+		t.Errorf("stats after the check = %+v, want them learned again from this fetch (seen once)", stats)
 	}
 }
 

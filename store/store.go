@@ -86,9 +86,11 @@ type WatchState struct {
 	Flaps             int       // checks whose change did not reproduce on confirmation, since the watch was added
 
 	// Blocks is what the monitor last handed RecordCheck about the blocks
-	// of the page (see CheckResult.Blocks), in the order given: nil before
-	// any were recorded, empty (non-nil) after an empty list was.
-	Blocks []BlockStat
+	// of the page (see CheckResult.Blocks), in the order given, still
+	// encoded: Decode gives nil before any were recorded, an empty
+	// (non-nil) list after an empty list was, and an error when the stored
+	// value is damaged (reading the watch does not fail for that).
+	Blocks BlockStats
 
 	// Shortcut is what the monitor last handed RecordCheck to skip the
 	// extraction of an unchanged page (see CheckResult.Shortcut); "" when

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -456,6 +457,26 @@ func TestExtractExplain(t *testing.T) {
 	}
 	if !slices.Equal(volatile, []string{"#ticker > p"}) || len(got.Blocks) != 3 {
 		t.Errorf("explain json: volatile %q, %d blocks", volatile, len(got.Blocks))
+	}
+
+	// Damaged statistics: the page is still explained, with a warning.
+	db, err := sql.Open("sqlite", c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`UPDATE watches SET blocks = '[{"seen":"many"}]'`)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = c.run("extract", "--explain", "--watch", "status")
+	if code != exitOK || !strings.Contains(out, "No incidents reported today.") {
+		t.Errorf("explain with damaged stats: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "watch 1 ("+s.url()+")") || !strings.Contains(errOut, "damaged") {
+		t.Errorf("explain with damaged stats: stderr does not name the watch and the damage:\n%s", errOut)
 	}
 }
 

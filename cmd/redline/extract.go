@@ -188,7 +188,12 @@ type volatilityJSON struct {
 func (a *app) writeExplain(format string, doc extract.Document, blocks []extract.Block, w *store.Watch) error {
 	var vols []monitor.Volatility
 	if w != nil {
-		vols = monitor.Volatilities(w.State.Blocks)
+		stats, err := w.State.Blocks.Decode()
+		if err != nil {
+			// The next check learns them again; the page is still explained.
+			fmt.Fprintf(a.err, "redline extract: watch %d (%s): what was learned about its blocks is damaged and will be learned again: %v\n", w.ID, w.URL, err)
+		}
+		vols = monitor.Volatilities(stats)
 	}
 	if format == "json" {
 		out := explainJSON{Blocks: blocks, Canonical: doc.Canonical()}

@@ -103,8 +103,8 @@ func Validate(r store.CheckResult) error {
 //   - With a revision: Revisions is seq, and LastChangeAt its FetchedAt
 //     unless its Class is store.ClassExtractorUpdate (a new reading of an
 //     unchanged page is no change of the page).
-//   - Whatever the outcome, a non-nil r.Blocks replaces Blocks (an empty
-//     one clears them); a nil one keeps them.
+//   - Blocks are kept: each store writes a non-nil r.Blocks itself, encoded
+//     for its column, without reading the stored ones.
 //   - NextCheckAt and the lease are kept: RecordCheck does not touch them.
 func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState {
 	next := prev
@@ -133,9 +133,6 @@ func Next(prev store.WatchState, r store.CheckResult, seq int) store.WatchState 
 		}
 		next.Published = r.Published
 		next.Revisions = seq
-	}
-	if r.Blocks != nil {
-		next.Blocks = r.Blocks
 	}
 	return next
 }

@@ -129,28 +129,6 @@ func TestNext(t *testing.T) {
 	}
 }
 
-func TestNextBlocks(t *testing.T) {
-	t.Parallel()
-	old := []store.BlockStat{{Selector: "main", Hash: "h0", Seen: 3, Changes: 0b101}}
-	fresh := []store.BlockStat{{Selector: "main", Hash: "h1", Seen: 4, Changes: 0b1011}, {Selector: "aside", Hash: "h2", Seen: 1}}
-	prev := store.WatchState{Blocks: old}
-	for _, o := range []store.Outcome{store.OutcomeNew, store.OutcomeChanged, store.OutcomeUnchanged,
-		store.OutcomeNotModified, store.OutcomeError, store.OutcomeFlapping} {
-		r := store.CheckResult{StartedAt: t1, Outcome: o}
-		if diff := cmp.Diff(old, Next(prev, r, 0).Blocks); diff != "" {
-			t.Errorf("%s with nil Blocks: Blocks not kept (-want +got):\n%s", o, diff)
-		}
-		r.Blocks = fresh
-		if diff := cmp.Diff(fresh, Next(prev, r, 0).Blocks); diff != "" {
-			t.Errorf("%s with Blocks: Blocks not replaced (-want +got):\n%s", o, diff)
-		}
-		r.Blocks = []store.BlockStat{}
-		if got := Next(prev, r, 0).Blocks; got == nil || len(got) != 0 {
-			t.Errorf("%s with empty Blocks: Blocks = %#v, want empty, not nil", o, got)
-		}
-	}
-}
-
 func TestNormalize(t *testing.T) {
 	t.Parallel()
 	zone := time.FixedZone("X", 3600)

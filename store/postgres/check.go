@@ -43,8 +43,7 @@ func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Che
 
 // recordCheck runs RecordCheck's transaction. blocks is r.Blocks encoded
 // (nil when r.Blocks is): the stored blocks are neither read nor, when it is
-// nil, written, so the state read as prev lacks them and checkstate.Next's
-// Blocks is not used.
+// nil, written, so checkstate.Next never sees them.
 func recordCheck(ctx context.Context, tx pgx.Tx, r store.CheckResult, textGz []byte, blocks *string) (store.Check, error) {
 	var (
 		prev               store.WatchState

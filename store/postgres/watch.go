@@ -38,9 +38,7 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 	if err != nil {
 		return store.Watch{}, err
 	}
-	if w.State.Blocks, err = decodeBlocks(blocks); err != nil {
-		return store.Watch{}, fmt.Errorf("watch %d: %w", w.ID, err)
-	}
+	w.State.Blocks = store.BlockStatsJSON(blocks)
 	if len(w.Tags) == 0 {
 		w.Tags = nil
 	}
@@ -64,28 +62,12 @@ func scanWatch(row pgx.Row) (store.Watch, error) {
 // RecordCheck's coalesce turns into "keep the stored value", else the JSON
 // array, "[]" for an empty slice.
 func encodeBlocks(bs []store.BlockStat) (*string, error) {
-	if bs == nil {
-		return nil, nil
+	enc, err := store.EncodeBlockStats(bs)
+	if err != nil || !enc.Recorded() {
+		return nil, err
 	}
-	b, err := json.Marshal(bs)
-	if err != nil {
-		return nil, fmt.Errorf("encode block stats: %w", err)
-	}
-	s := string(b)
+	s := enc.JSON()
 	return &s, nil
-}
-
-// decodeBlocks decodes the blocks column: nil for the empty string (none
-// recorded), an empty non-nil slice for "[]".
-func decodeBlocks(s string) ([]store.BlockStat, error) {
-	if s == "" {
-		return nil, nil
-	}
-	bs := []store.BlockStat{}
-	if err := json.Unmarshal([]byte(s), &bs); err != nil {
-		return nil, fmt.Errorf("decode block stats: %w", err)
-	}
-	return bs, nil
 }
 
 // settings encodes the array and JSON columns of w.

@@ -37,8 +37,7 @@ func (s *Store) RecordCheck(ctx context.Context, r store.CheckResult) (store.Che
 
 // recordCheck runs RecordCheck's transaction. blocks is r.Blocks encoded
 // (NULL when nil): the stored blocks are neither read nor, when it is NULL,
-// written, so the state read as prev lacks them and checkstate.Next's Blocks
-// is not used.
+// written, so checkstate.Next never sees them.
 func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []byte, blocks sql.NullString) (store.Check, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {

@@ -40,9 +40,7 @@ func scanWatch(row scanner) (store.Watch, error) {
 	if err != nil {
 		return store.Watch{}, err
 	}
-	if w.State.Blocks, err = decodeBlocks(blocks); err != nil {
-		return store.Watch{}, fmt.Errorf("watch %d: %w", w.ID, err)
-	}
+	w.State.Blocks = store.BlockStatsJSON(blocks)
 	if err := json.Unmarshal([]byte(tags), &w.Tags); err != nil {
 		return store.Watch{}, fmt.Errorf("watch %d: decode tags: %w", w.ID, err)
 	}
@@ -67,27 +65,11 @@ func scanWatch(row scanner) (store.Watch, error) {
 // RecordCheck's coalesce turns into "keep the stored value"), else the JSON
 // array, "[]" for an empty slice.
 func encodeBlocks(bs []store.BlockStat) (sql.NullString, error) {
-	if bs == nil {
-		return sql.NullString{}, nil
+	enc, err := store.EncodeBlockStats(bs)
+	if err != nil || !enc.Recorded() {
+		return sql.NullString{}, err
 	}
-	b, err := json.Marshal(bs)
-	if err != nil {
-		return sql.NullString{}, fmt.Errorf("encode block stats: %w", err)
-	}
-	return sql.NullString{String: string(b), Valid: true}, nil
-}
-
-// decodeBlocks decodes the blocks column: nil for the empty string (none
-// recorded), an empty non-nil slice for "[]".
-func decodeBlocks(s string) ([]store.BlockStat, error) {
-	if s == "" {
-		return nil, nil
-	}
-	bs := []store.BlockStat{}
-	if err := json.Unmarshal([]byte(s), &bs); err != nil {
-		return nil, fmt.Errorf("decode block stats: %w", err)
-	}
-	return bs, nil
+	return sql.NullString{String: enc.JSON(), Valid: true}, nil
 }
 
 // settings encodes the JSON columns of w.

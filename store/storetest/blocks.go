@@ -24,13 +24,35 @@ func sampleBlocks(tag string) []store.BlockStat {
 	}
 }
 
+// decodeBlocks returns the decoded stats of b, failing the test when they
+// do not decode.
+func decodeBlocks(t *testing.T, b store.BlockStats) []store.BlockStat {
+	t.Helper()
+	bs, err := b.Decode()
+	if err != nil {
+		t.Fatalf("stored block stats %s: %v", b, err)
+	}
+	return bs
+}
+
+// encodeBlocks returns bs encoded, failing the test when it does not encode.
+func encodeBlocks(t *testing.T, bs []store.BlockStat) store.BlockStats {
+	t.Helper()
+	b, err := store.EncodeBlockStats(bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // wantBlocks fails the test unless Watch, WatchByURL and ListWatches all
 // return want as the blocks of watch w, exactly (order, duplicates, and nil
 // versus empty included).
 func wantBlocks(t *testing.T, s store.Store, w store.Watch, step string, want []store.BlockStat) {
 	t.Helper()
-	check := func(via string, got []store.BlockStat) {
+	check := func(via string, enc store.BlockStats) {
 		t.Helper()
+		got := decodeBlocks(t, enc)
 		if (want == nil) != (got == nil) {
 			t.Errorf("%s: %s Blocks = %#v, want %#v (nil and empty differ)", step, via, got, want)
 			return
@@ -78,7 +100,7 @@ func testBlockStats(t *testing.T, s store.Store) {
 	wantBlocks(t, s, other, "other watch", nil)
 	// The rest of the state moves as it would without blocks.
 	want := store.WatchState{ETag: r.ETag, BodyHash: r.BodyHash, LastCheckAt: r.StartedAt,
-		LastChangeAt: base().Add(time.Second), Revisions: 1, Blocks: b1}
+		LastChangeAt: base().Add(time.Second), Revisions: 1, Blocks: encodeBlocks(t, b1)}
 	if d := diff(want, getWatch(t, s, w.ID).State); d != "" {
 		t.Errorf("state after unchanged with blocks (-want +got):\n%s", d)
 	}

@@ -186,7 +186,7 @@ func testClaimDueOrder(t *testing.T, s store.Store) {
 		}
 	}
 	if len(first) == 3 {
-		if st := first[2].State; st.Revisions != 1 || len(st.Blocks) != 4 || !st.NextCheckAt.Equal(now.Add(-time.Hour)) {
+		if st := first[2].State; st.Revisions != 1 || len(decodeBlocks(t, st.Blocks)) != 4 || !st.NextCheckAt.Equal(now.Add(-time.Hour)) {
 			t.Errorf("ClaimDue: watch %d state = %+v, want its revision, blocks and next check", first[2].ID, st)
 		}
 	}

@@ -28,7 +28,7 @@ func testAddWatch(t *testing.T, s store.Store) {
 		SkipConfirm: true,
 		Schedule:    "*/15 * * * *",
 		State: store.WatchState{ETag: "ignored", ConsecutiveErrors: 9, Flaps: 4,
-			Blocks:      []store.BlockStat{{Selector: "ignored", Seen: 1}},
+			Blocks:      encodeBlocks(t, []store.BlockStat{{Selector: "ignored", Seen: 1}}),
 			NextCheckAt: base(), LeaseOwner: "ignored", LeaseExpiresAt: base()},
 	}
 	before := time.Now().Add(-time.Second)
@@ -224,8 +224,8 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 	flap.Blocks = []store.BlockStat{{Selector: "#main", Hash: "h1", Seen: 2, Changes: 0b10}}
 	record(t, s, flap)
 	before := getWatch(t, s, w.ID)
-	if before.State.Flaps != 1 || len(before.State.Blocks) != 1 {
-		t.Fatalf("Flaps = %d, %d blocks after one flapping check with one block, want 1, 1", before.State.Flaps, len(before.State.Blocks))
+	if n := len(decodeBlocks(t, before.State.Blocks)); before.State.Flaps != 1 || n != 1 {
+		t.Fatalf("Flaps = %d, %d blocks after one flapping check with one block, want 1, 1", before.State.Flaps, n)
 	}
 
 	upd := store.Watch{
@@ -241,7 +241,7 @@ func testUpdateWatch(t *testing.T, s store.Store) {
 		// Ignored by UpdateWatch:
 		CreatedAt: base().Add(24 * time.Hour),
 		State: store.WatchState{Revisions: 99, LastError: "nope", Flaps: 3,
-			Blocks:      []store.BlockStat{{Selector: "nope"}},
+			Blocks:      encodeBlocks(t, []store.BlockStat{{Selector: "nope"}}),
 			NextCheckAt: base(), LeaseOwner: "nope", LeaseExpiresAt: base()},
 	}
 	if err := s.UpdateWatch(ctx, upd); err != nil {
