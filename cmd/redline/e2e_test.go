@@ -464,7 +464,7 @@ func TestExtractExplain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Exec(`UPDATE watches SET blocks = '[{"seen":"many"}]'`)
+	_, err = db.Exec(`UPDATE watch_blocks SET blocks = '[{"seen":"many"}]'`)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

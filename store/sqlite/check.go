@@ -76,9 +76,16 @@ func (s *Store) recordCheck(ctx context.Context, r store.CheckResult, textGz []b
 	upd := tx.StmtContext(ctx, s.stmts.updateWatch)
 	defer upd.Close()
 	_, err = upd.ExecContext(ctx, next.ETag, next.LastModified, next.BodyHash, toMicros(next.LastCheckAt), toMicros(next.LastChangeAt),
-		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, toMicros(next.Published), blocks, r.Shortcut, r.WatchID)
+		next.LastError, next.ConsecutiveErrors, next.Revisions, next.Flaps, toMicros(next.Published), r.Shortcut, r.WatchID)
 	if err != nil {
 		return store.Check{}, fmt.Errorf("update watch state: %w", err)
+	}
+	if blocks.Valid {
+		ups := tx.StmtContext(ctx, s.stmts.upsertBlocks)
+		defer ups.Close()
+		if _, err := ups.ExecContext(ctx, r.WatchID, blocks.String); err != nil {
+			return store.Check{}, fmt.Errorf("store block stats: %w", err)
+		}
 	}
 
 	ev, ok := checkstate.HealthEvent(prev, r)

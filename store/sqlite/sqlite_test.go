@@ -320,13 +320,15 @@ func TestCorruptBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{`not json`, `{"selector":"p"}`, `"[]"`} {
-		if _, err := s.write.ExecContext(ctx, `UPDATE watches SET blocks = ? WHERE id = ?`, bad, w.ID); err == nil {
-			t.Errorf("blocks = %s accepted, want the CHECK to refuse it", bad)
+	const upsert = `INSERT INTO watch_blocks (watch_id, blocks) VALUES (?, ?)
+		ON CONFLICT (watch_id) DO UPDATE SET blocks = excluded.blocks`
+	for _, bad := range []string{`not json`, `{"selector":"p"}`, `"[]"`, ``} {
+		if _, err := s.write.ExecContext(ctx, upsert, w.ID, bad); err == nil {
+			t.Errorf("blocks = %q accepted, want the CHECK to refuse it", bad)
 		}
 	}
 	const bad = `[{"seen":"many"}]`
-	if _, err := s.write.ExecContext(ctx, `UPDATE watches SET blocks = ? WHERE id = ?`, bad, w.ID); err != nil {
+	if _, err := s.write.ExecContext(ctx, upsert, w.ID, bad); err != nil {
 		t.Fatal(err)
 	}
 	var got []store.Watch
@@ -592,5 +594,83 @@ func TestUpgradeFromVersion6(t *testing.T) {
 		if err != nil || strings.Join(groups, ",") != strings.Join(want, ",") {
 			t.Errorf("ClaimOutbox(limit 1) on the migrated database = %+v, %v; want items of groups %q", got, err, want)
 		}
+	}
+}
+
+// TestUpgradeFromVersion8 opens a database that a redline of schema
+// version 8 (block statistics in the watches table) created and filled:
+// Open moves the statistics to their own table, every watch reads back
+// the same stats (none, an empty list, a list), the watches table no
+// longer holds them, and deleting a watch deletes its stats.
+func TestUpgradeFromVersion8(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v8.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := sqlmigrate.Load(migrationFS, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 9 {
+		t.Fatalf("%d migrations, want at least 9", len(ms))
+	}
+	for v := 1; v <= 8; v++ {
+		if applied, err := migrateStep(ctx, db, ms[:8]); err != nil || !applied {
+			t.Fatalf("apply migration %d: %v, %v", v, applied, err)
+		}
+	}
+	stats := map[string]string{
+		"https://example.com/none":  ``,
+		"https://example.com/empty": `[]`,
+		"https://example.com/list":  `[{"selector":"main > p","hash":"h1","seen":3,"changes":5},{"selector":"#ticker","hash":"","seen":9,"changes":255}]`,
+	}
+	for u, b := range stats {
+		if _, err := db.ExecContext(ctx, `INSERT INTO watches (url, created_at, etag, blocks, shortcut, published_at) VALUES (?, ?, '"v8"', ?, 'v1 abc', 7)`,
+			u, time.Unix(1, 0).UnixMicro(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(version 8 database): %v", err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if got := schemaVersion(t, s); got != len(ms) {
+		t.Errorf("schema version after Open = %d, want %d", got, len(ms))
+	}
+	ws, err := s.ListWatches(ctx, store.WatchFilter{})
+	if err != nil || len(ws) != len(stats) {
+		t.Fatalf("ListWatches on the migrated database = %d watches, %v; want %d", len(ws), err, len(stats))
+	}
+	for _, w := range ws {
+		want := store.BlockStatsJSON(stats[w.URL])
+		if !w.State.Blocks.Equal(want) || w.State.Blocks.Recorded() != want.Recorded() {
+			t.Errorf("%s: blocks %s after the upgrade, want %s", w.URL, w.State.Blocks, want)
+		}
+		if w.State.ETag != `"v8"` || w.State.Shortcut != "v1 abc" || w.State.Published.UnixMicro() != 7 {
+			t.Errorf("%s: the rest of the state changed: %+v", w.URL, w.State)
+		}
+	}
+	var cols int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('watches') WHERE name = 'blocks'`).Scan(&cols); err != nil || cols != 0 {
+		t.Errorf("watches.blocks: %d columns, %v; want it dropped", cols, err)
+	}
+	list, err := s.WatchByURL(ctx, "https://example.com/list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteWatch(ctx, list.ID); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM watch_blocks`).Scan(&rows); err != nil || rows != 1 {
+		t.Errorf("watch_blocks after deleting the watch with a list: %d rows, %v; want the empty list's alone", rows, err)
 	}
 }

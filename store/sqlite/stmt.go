@@ -7,13 +7,16 @@ import (
 	"fmt"
 )
 
-// The statements every check's transaction runs.
+// The statements every check's transaction runs (upsertBlocks only when
+// the check brings block statistics).
 const (
 	selectWatchStateSQL = `SELECT etag, last_modified, body_hash, last_check_at, last_change_at,
 		last_error, consecutive_errors, revision_count, flaps, published_at FROM watches WHERE id = ?`
 	updateWatchStateSQL = `UPDATE watches SET etag = ?, last_modified = ?, body_hash = ?,
 		last_check_at = ?, last_change_at = ?, last_error = ?, consecutive_errors = ?, revision_count = ?,
-		flaps = ?, published_at = ?, blocks = coalesce(?, blocks), shortcut = coalesce(?, shortcut) WHERE id = ?`
+		flaps = ?, published_at = ?, shortcut = coalesce(?, shortcut) WHERE id = ?`
+	upsertBlocksSQL = `INSERT INTO watch_blocks (watch_id, blocks) VALUES (?, ?)
+		ON CONFLICT (watch_id) DO UPDATE SET blocks = excluded.blocks`
 	insertCheckSQL = `INSERT INTO checks
 		(watch_id, started_at, duration_us, outcome, http_status, error, revision_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`
@@ -27,7 +30,7 @@ const (
 // them through [sql.Tx.StmtContext], which finds them already prepared on
 // its connection.
 type checkStmts struct {
-	watchState, updateWatch, insertCheck *sql.Stmt
+	watchState, updateWatch, upsertBlocks, insertCheck *sql.Stmt
 }
 
 // prepareCheckStmts prepares the check statements on db.
@@ -39,6 +42,7 @@ func prepareCheckStmts(ctx context.Context, db *sql.DB) (checkStmts, error) {
 	}{
 		{&c.watchState, selectWatchStateSQL},
 		{&c.updateWatch, updateWatchStateSQL},
+		{&c.upsertBlocks, upsertBlocksSQL},
 		{&c.insertCheck, insertCheckSQL},
 	} {
 		st, err := db.PrepareContext(ctx, p.query) //nolint:sqlclosecheck // kept for the store's life; Store.Close closes it
@@ -54,7 +58,7 @@ func prepareCheckStmts(ctx context.Context, db *sql.DB) (checkStmts, error) {
 // close closes the prepared statements.
 func (c checkStmts) close() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{c.watchState, c.updateWatch, c.insertCheck} {
+	for _, st := range []*sql.Stmt{c.watchState, c.updateWatch, c.upsertBlocks, c.insertCheck} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}

@@ -15,7 +15,7 @@ import (
 // watchColumns are the columns scanWatch reads, in its order.
 const watchColumns = `id, url, name, tags, extract, source, paused, skip_confirm, schedule, created_at,
 	etag, last_modified, body_hash, last_check_at, last_change_at, last_error,
-	consecutive_errors, revision_count, flaps, blocks,
+	consecutive_errors, revision_count, flaps, coalesce((SELECT blocks FROM watch_blocks WHERE watch_id = watches.id), ''),
 	next_check_at, lease_owner, lease_expires_at, shortcut, published_at`
 
 // scanner is a *sql.Row or *sql.Rows.
@@ -61,9 +61,8 @@ func scanWatch(row scanner) (store.Watch, error) {
 	return w, nil
 }
 
-// encodeBlocks encodes bs for the blocks column: NULL for nil (which
-// RecordCheck's coalesce turns into "keep the stored value"), else the JSON
-// array, "[]" for an empty slice.
+// encodeBlocks encodes bs for the watch_blocks table: NULL for nil (keep
+// the stored value), else the JSON array, "[]" for an empty slice.
 func encodeBlocks(bs []store.BlockStat) (sql.NullString, error) {
 	enc, err := store.EncodeBlockStats(bs)
 	if err != nil || !enc.Recorded() {
