@@ -27,6 +27,8 @@ type Store struct {
 	write *sql.DB    // exactly one connection; every write and transaction
 	read  *sql.DB    // query_only connections for reads
 	stmts checkStmts // prepared on write
+
+	recorder recorder // RecordCheck's group commit
 }
 
 var _ store.Store = (*Store)(nil)

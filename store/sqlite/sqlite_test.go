@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redlinehq/redline/internal/checkstate"
 	"github.com/redlinehq/redline/internal/sqlmigrate"
 	"github.com/redlinehq/redline/store"
 	"github.com/redlinehq/redline/store/storetest"
@@ -672,5 +673,109 @@ func TestUpgradeFromVersion8(t *testing.T) {
 	var rows int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM watch_blocks`).Scan(&rows); err != nil || rows != 1 {
 		t.Errorf("watch_blocks after deleting the watch with a list: %d rows, %v; want the empty list's alone", rows, err)
+	}
+}
+
+// TestRecordBatch: the checks that group commit records in one
+// transaction each stand alone: a failing one (a deleted watch, a done
+// context) is rolled back to its savepoint and the ones before and after
+// it are stored, in order, with the state, revisions and events each
+// implies.
+func TestRecordBatch(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	a, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Watch c's check fails after its state is written: at its check row.
+	c, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.write.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TRIGGER refuse_c BEFORE INSERT ON checks
+		WHEN NEW.watch_id = %d BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`, c.ID)); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	at := time.Unix(1000, 0).UTC()
+	rev := func(text string) *store.Revision {
+		return &store.Revision{FetchedAt: at, ContentHash: "hash-" + text, Text: text, HTTPStatus: 200, FinalURL: a.URL}
+	}
+	req := func(ctx context.Context, r store.CheckResult) *recordReq {
+		t.Helper()
+		r, gz, err := checkstate.Prepare(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blocks, err := encodeBlocks(r.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &recordReq{ctx: ctx, r: r, textGz: gz, blocks: blocks, wake: make(chan struct{})}
+	}
+	batch := []*recordReq{
+		req(ctx, store.CheckResult{WatchID: a.ID, StartedAt: at, Outcome: store.OutcomeNew, Revision: rev("one"),
+			Blocks: []store.BlockStat{{Selector: "main", Hash: "h", Seen: 1}}}),
+		req(ctx, store.CheckResult{WatchID: a.ID + b.ID + 100, StartedAt: at, Outcome: store.OutcomeUnchanged}),
+		req(ctx, store.CheckResult{WatchID: b.ID, StartedAt: at, Outcome: store.OutcomeError, Error: "HTTP 500", FailingAfter: 1}),
+		req(done, store.CheckResult{WatchID: a.ID, StartedAt: at.Add(time.Minute), Outcome: store.OutcomeError, Error: "HTTP 500"}),
+		req(ctx, store.CheckResult{WatchID: c.ID, StartedAt: at, Outcome: store.OutcomeNew, Revision: rev("c"), ETag: `"c"`}),
+		req(ctx, store.CheckResult{WatchID: a.ID, StartedAt: at.Add(2 * time.Minute), Outcome: store.OutcomeChanged, Revision: rev("two")}),
+	}
+	s.recordBatch(ctx, batch)
+
+	for i, want := range []error{nil, store.ErrNotFound, nil, context.Canceled, nil, nil} {
+		if i == 4 {
+			continue // refused: below
+		}
+		if got := batch[i].err; !errors.Is(got, want) || (want == nil) != (got == nil) {
+			t.Errorf("request %d: error %v, want %v", i, got, want)
+		}
+	}
+	if err := batch[4].err; err == nil || !strings.Contains(err.Error(), "refused by the test") {
+		t.Errorf("request 4 (refused): error %v", err)
+	}
+	if batch[0].c.RevisionSeq != 1 || batch[5].c.RevisionSeq != 2 || batch[2].c.Event != store.EventFailing {
+		t.Errorf("results = %+v, %+v, %+v; want revisions 1 and 2 and a failing event", batch[0].c, batch[5].c, batch[2].c)
+	}
+	// The refused check's revision and state were rolled back with it.
+	wc, err := s.Watch(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wc.State.Revisions != 0 || wc.State.ETag != "" || !wc.State.LastCheckAt.IsZero() {
+		t.Errorf("watch c after its refused check: %+v; want it untouched", wc.State)
+	}
+	if rs, err := s.Revisions(ctx, c.ID); err != nil || len(rs) != 0 {
+		t.Errorf("watch c: %d revisions, %v; want none", len(rs), err)
+	}
+	wa, err := s.Watch(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wa.State.Revisions != 2 || wa.State.ConsecutiveErrors != 0 || wa.State.LastError != "" {
+		t.Errorf("watch a: %+v; want 2 revisions and no error", wa.State)
+	}
+	if bs, err := wa.State.Blocks.Decode(); err != nil || len(bs) != 1 {
+		t.Errorf("watch a: blocks %+v, %v; want the one recorded", bs, err)
+	}
+	if cs, err := s.Checks(ctx, a.ID, 0); err != nil || len(cs) != 2 {
+		t.Errorf("watch a: %d checks, %v; want 2 (not the one with a done context)", len(cs), err)
+	}
+	wb, err := s.Watch(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Events(ctx, b.ID, 0)
+	if wb.State.ConsecutiveErrors != 1 || err != nil || len(evs) != 1 || evs[0].Kind != store.EventFailing {
+		t.Errorf("watch b: %d errors, events %+v, %v; want 1 error and its failing event", wb.State.ConsecutiveErrors, evs, err)
 	}
 }

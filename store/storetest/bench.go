@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -9,10 +10,12 @@ import (
 )
 
 // BenchmarkRecordCheck measures RecordCheck on the engine that open
-// creates, in two sub-benchmarks: "revision" stores a changed page (a
+// creates, in three sub-benchmarks: "revision" stores a changed page (a
 // revision of about 20 KB of text plus its document, the write that matters),
-// "unchanged" only a check row and the watch state. open must return a new,
-// empty store; BenchmarkRecordCheck closes it.
+// "unchanged" only a check row and the watch state, and "concurrent" the
+// same from 8 goroutines per CPU at once, each on watches of its own, as a
+// check round's workers call it. open must return a new, empty store;
+// BenchmarkRecordCheck closes it.
 func BenchmarkRecordCheck(b *testing.B, open func(tb testing.TB) store.Store) {
 	text := largeText(20 << 10)
 	doc := []byte(fmt.Sprintf(`{"title":"Bench","blocks":[{"kind":"p","text":%q}]}`, text[:2000]))
@@ -40,6 +43,26 @@ func BenchmarkRecordCheck(b *testing.B, open func(tb testing.TB) store.Store) {
 				b.Fatal(err)
 			}
 		}
+	})
+	b.Run("concurrent", func(b *testing.B) {
+		s, _ := benchStore(b, open)
+		var next atomic.Int64
+		b.SetParallelism(8)
+		b.RunParallel(func(pb *testing.PB) {
+			w, err := s.AddWatch(b.Context(), store.Watch{URL: fmt.Sprintf("https://example.com/bench/%d", next.Add(1))})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			i := 0
+			for pb.Next() {
+				i++
+				if _, err := s.RecordCheck(b.Context(), plainResult(w.ID, store.OutcomeUnchanged, time.Duration(i)*time.Second)); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 	})
 }
 

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -355,6 +356,71 @@ func testChecksNewestFirst(t *testing.T, s store.Store) {
 	}
 	if len(got) != 2 || got[0].ID != b.ID || got[1].ID != a.ID {
 		t.Errorf("Checks with equal start times = %+v, want check %d then %d", got, b.ID, a.ID)
+	}
+}
+
+// testConcurrentRecordCheckFailures: calls that fail (a deleted watch, a
+// done context) among many at once fail alone: every other call's check is
+// stored whole, and theirs leave nothing behind.
+func testConcurrentRecordCheckFailures(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	gone := addWatch(t, s, "https://example.com/deleted")
+	if err := s.DeleteWatch(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	const workers, each = 8, 6
+	ws := make([]store.Watch, workers)
+	for g := range ws {
+		ws[g] = addWatch(t, s, fmt.Sprintf("https://example.com/worker/%d", g))
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for g, w := range ws {
+		wg.Go(func() {
+			for i := range each {
+				at := time.Duration(i) * time.Minute
+				r := plainResult(w.ID, store.OutcomeUnchanged, at)
+				if i%2 == 1 {
+					r = revisionResult(w.ID, store.OutcomeChanged, at, fmt.Sprintf("g%d-i%d", g, i))
+				}
+				_, err := s.RecordCheck(ctx, r)
+				_, goneErr := s.RecordCheck(ctx, plainResult(gone.ID, store.OutcomeUnchanged, at))
+				_, doneErr := s.RecordCheck(done, plainResult(w.ID, store.OutcomeError, at+time.Second))
+				mu.Lock()
+				errs = append(errs, err)
+				if !errors.Is(goneErr, store.ErrNotFound) {
+					errs = append(errs, fmt.Errorf("check of the deleted watch: %v, want ErrNotFound", goneErr))
+				}
+				if doneErr == nil {
+					errs = append(errs, errors.New("check with a done context: no error"))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	for g, w := range ws {
+		cs, err := s.Checks(ctx, w.ID, 0)
+		if err != nil || len(cs) != each {
+			t.Errorf("worker %d: %d checks, %v; want its %d", g, len(cs), err, each)
+		}
+		for _, c := range cs {
+			if c.Outcome == store.OutcomeError {
+				t.Errorf("worker %d: the check with a done context was stored: %+v", g, c)
+			}
+		}
+		st := getWatch(t, s, w.ID).State
+		if st.Revisions != each/2 || st.ConsecutiveErrors != 0 {
+			t.Errorf("worker %d: %d revisions, %d errors; want %d, 0", g, st.Revisions, st.ConsecutiveErrors, each/2)
+		}
 	}
 }
 

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ClassRoundTrip", testClassRoundTrip},
 		{"ChecksNewestFirst", testChecksNewestFirst},
 		{"ConcurrentRecordCheck", testConcurrentRecordCheck},
+		{"ConcurrentRecordCheckFailures", testConcurrentRecordCheckFailures},
 		{"TimesUTC", testTimesUTC},
 		{"ScheduleRoundTrip", testScheduleRoundTrip},
 		{"ClaimDueOrder", testClaimDueOrder},
