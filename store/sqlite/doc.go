@@ -23,9 +23,19 @@
 // index on next_check_at over the unpaused watches (watches_due) serves
 // ClaimDue's order, NextDue and CountDue.
 //
-// RecordCheck records the health event, if any, in its transaction on the
-// writer. Event IDs come from AUTOINCREMENT, so they are never reused, even
-// when the newest events went with their watch.
+// RecordCheck commits in groups: the calls that arrive while a transaction
+// on the writer commits are recorded together in the next one, each in a
+// savepoint of its own, so a failing call is rolled back alone and every
+// call returns only once its check is committed. Under a check round's
+// concurrent workers this halves the cost of a check's record (BEGIN,
+// COMMIT and WAL frames paid once per group). A check records its health
+// event, if any, with it. Event IDs come from AUTOINCREMENT, so they are
+// never reused, even when the newest events went with their watch.
+//
+// The block statistics (kilobytes per watch) live in a table of their own,
+// watch_blocks, rather than in the watches row, where they would go to
+// overflow pages that every check's read and update of the small check
+// state would walk; a check writes them only when it brings new ones.
 //
 // The outbox (table outbox) is written by RecordCheck in the same
 // transaction, one row per delivery the check asks for; item IDs come from
