@@ -394,7 +394,7 @@ func testConcurrentRecordCheckFailures(t *testing.T, s store.Store) {
 				mu.Lock()
 				errs = append(errs, err)
 				if !errors.Is(goneErr, store.ErrNotFound) {
-					errs = append(errs, fmt.Errorf("check of the deleted watch: %v, want ErrNotFound", goneErr))
+					errs = append(errs, fmt.Errorf("check of the deleted watch: %w, want ErrNotFound", goneErr))
 				}
 				if doneErr == nil {
 					errs = append(errs, errors.New("check with a done context: no error"))
