@@ -369,13 +369,11 @@ func TestCorruptBlocks(t *testing.T) {
 	}
 }
 
-// TestUpgradeFromVersion1 opens a database that a redline of schema version
-// 1 created and filled: Open migrates it, and its watches read back with no
-// blocks.
-func TestUpgradeFromVersion1(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "v1.db")
+// atVersion creates a database at path migrated to schema version v only,
+// as a redline of that version left it, and returns it with all the
+// migrations; it fails the test unless there is one after v to apply.
+func atVersion(t *testing.T, path string, v int) (*sql.DB, []sqlmigrate.Migration) {
+	t.Helper()
 	db, err := sql.Open("sqlite", dsn(path, true))
 	if err != nil {
 		t.Fatal(err)
@@ -384,12 +382,25 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) < 2 {
-		t.Fatalf("%d migrations, want at least 2", len(ms))
+	if len(ms) <= v {
+		t.Fatalf("%d migrations, want at least %d", len(ms), v+1)
 	}
-	if applied, err := migrateStep(ctx, db, ms[:1]); err != nil || !applied {
-		t.Fatalf("apply 0001: %v, %v", applied, err)
+	for i := 1; i <= v; i++ {
+		if applied, err := migrateStep(t.Context(), db, ms[:v]); err != nil || !applied {
+			t.Fatalf("apply migration %d: %v, %v", i, applied, err)
+		}
 	}
+	return db, ms
+}
+
+// TestUpgradeFromVersion1 opens a database that a redline of schema version
+// 1 created and filled: Open migrates it, and its watches read back with no
+// blocks.
+func TestUpgradeFromVersion1(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, ms := atVersion(t, path, 1)
 	if _, err := db.ExecContext(ctx, `INSERT INTO watches (url, created_at, etag, revision_count) VALUES (?, ?, ?, ?)`,
 		"https://example.com/old", time.Now().UnixMicro(), `"v1"`, 3); err != nil {
 		t.Fatal(err)
@@ -519,22 +530,7 @@ func TestUpgradeFromVersion6(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v6.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := sqlmigrate.Load(migrationFS, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) < 7 {
-		t.Fatalf("%d migrations, want at least 7", len(ms))
-	}
-	for v := 1; v <= 6; v++ {
-		if applied, err := migrateStep(ctx, db, ms[:6]); err != nil || !applied {
-			t.Fatalf("apply migration %d: %v, %v", v, applied, err)
-		}
-	}
+	db, ms := atVersion(t, path, 6)
 	var watchID int64
 	if err := db.QueryRowContext(ctx, `INSERT INTO watches (url, created_at) VALUES (?, ?) RETURNING id`,
 		"https://example.com/v6", time.Unix(1, 0).UnixMicro()).Scan(&watchID); err != nil {
@@ -607,22 +603,7 @@ func TestUpgradeFromVersion8(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "v8.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := sqlmigrate.Load(migrationFS, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) < 9 {
-		t.Fatalf("%d migrations, want at least 9", len(ms))
-	}
-	for v := 1; v <= 8; v++ {
-		if applied, err := migrateStep(ctx, db, ms[:8]); err != nil || !applied {
-			t.Fatalf("apply migration %d: %v, %v", v, applied, err)
-		}
-	}
+	db, ms := atVersion(t, path, 8)
 	stats := map[string]string{
 		"https://example.com/none":  ``,
 		"https://example.com/empty": `[]`,
