@@ -103,20 +103,29 @@ func (rc *recorder) run(ctx context.Context, req *recordReq, record func(context
 }
 
 // recordBatch records batch in one transaction and sets each request's
-// result. A request whose context is done by its turn is not recorded.
-// With more than one request, each runs in a savepoint: a failing one is
-// rolled back alone. If the transaction cannot begin or commit, every
-// request fails with that error and nothing is stored.
+// result. A request whose context is done is not recorded (and when all
+// are, no transaction begins). With more than one request left, each runs
+// in a savepoint: a failing one is rolled back alone. If the transaction
+// cannot begin or commit, every request left fails with that error and
+// nothing is stored.
 func (s *Store) recordBatch(ctx context.Context, batch []*recordReq) {
+	var live []*recordReq
+	for _, r := range batch {
+		if r.err = r.ctx.Err(); r.err == nil {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
 	fail := func(err error) {
-		for _, r := range batch {
+		for _, r := range live {
 			if r.err == nil {
 				r.c, r.err = store.Check{}, err
 			}
 		}
 	}
-	// The leader's cancellation must not fail the others' checks; each
-	// request's own context is checked before it runs.
+	// The leader's cancellation must not fail the others' checks.
 	ctx = context.WithoutCancel(ctx)
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -124,11 +133,8 @@ func (s *Store) recordBatch(ctx context.Context, batch []*recordReq) {
 		return
 	}
 	defer rollback(tx)
-	savepoints := len(batch) > 1
-	for _, r := range batch {
-		if r.err = r.ctx.Err(); r.err != nil {
-			continue
-		}
+	savepoints := len(live) > 1
+	for _, r := range live {
 		if savepoints {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT record_check`); err != nil {
 				fail(fmt.Errorf("savepoint: %w", err))
@@ -150,7 +156,7 @@ func (s *Store) recordBatch(ctx context.Context, batch []*recordReq) {
 			return
 		}
 	}
-	if !savepoints && batch[0].err != nil {
+	if !savepoints && live[0].err != nil {
 		return // rolled back by the deferred rollback
 	}
 	if err := tx.Commit(); err != nil {

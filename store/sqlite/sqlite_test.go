@@ -760,3 +760,34 @@ func TestRecordBatch(t *testing.T) {
 		t.Errorf("watch b: %d errors, events %+v, %v; want 1 error and its failing event", wb.State.ConsecutiveErrors, evs, err)
 	}
 }
+
+// TestRecordCheckDoneContext: a check whose context is already done is
+// refused with the context's error without waiting for the write lock,
+// which another process holds here.
+func TestRecordCheckDoneContext(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openTest(t)
+	t.Cleanup(func() { _ = s.Close() })
+	w, err := s.AddWatch(ctx, store.Watch{URL: "https://example.com/done"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open("sqlite", dsn(s.path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	lock, err := other.BeginTx(ctx, nil) // IMMEDIATE: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rollback(lock)
+
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = s.RecordCheck(done, store.CheckResult{WatchID: w.ID, StartedAt: time.Unix(1, 0), Outcome: store.OutcomeUnchanged})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("RecordCheck(done context) error = %v, want context.Canceled", err)
+	}
+}
