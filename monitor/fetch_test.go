@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -68,12 +66,6 @@ func fetchErr(t *testing.T, f *Fetcher, url string) *FetchError {
 	return fe
 }
 
-// sha returns the hex SHA-256 of b.
-func sha(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
-
 func gzipped(t *testing.T, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -122,7 +114,7 @@ func TestFetchOK(t *testing.T) {
 		Status:       200,
 		ContentType:  "text/html",
 		Body:         []byte(page),
-		BodyHash:     sha([]byte(page)),
+		BodyHash:     hashBody([]byte(page)),
 		ETag:         `"v1"`,
 		LastModified: "Mon, 02 Jan 2006 15:04:05 GMT",
 	}
@@ -415,7 +407,7 @@ func TestFetchGzipHash(t *testing.T) {
 	if string(res.Body) != "<p>café</p>" {
 		t.Errorf("body %q", res.Body)
 	}
-	if res.BodyHash != sha(page) {
+	if res.BodyHash != hashBody(page) {
 		t.Errorf("BodyHash is not the hash of the decompressed raw bytes")
 	}
 }
@@ -677,7 +669,7 @@ func TestFetchCharsets(t *testing.T) {
 			if bytes.HasPrefix(res.Body, []byte("\uFEFF")) {
 				t.Error("byte-order mark kept")
 			}
-			if res.BodyHash != sha(tt.body) {
+			if res.BodyHash != hashBody(tt.body) {
 				t.Error("BodyHash is not the hash of the raw bytes")
 			}
 		})
