@@ -179,3 +179,43 @@ func BenchmarkText181(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyze181 times Analyze over the benchmark pages as a monitor
+// runs it on each fetch, with the fingerprint of the page's last revision:
+// unchanged gives each page its own fingerprint (the probe stops there),
+// changed an older page's (the probe, then the whole extraction with the
+// Explain walk).
+func BenchmarkAnalyze181(b *testing.B) {
+	pages := loadBenchPages(b)
+	ex, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	own := make([]string, len(pages))
+	for i, p := range pages {
+		a, err := ex.Analyze(p.input(), AnalyzeOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		own[i] = a.Fingerprint
+	}
+	for _, c := range []struct {
+		name string
+		fp   func(i int) string
+	}{
+		{"unchanged", func(i int) string { return own[i] }},
+		{"changed", func(int) string { return "an older page's" }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for i, p := range pages {
+					a, err := ex.Analyze(p.input(), AnalyzeOptions{Explain: true, Fingerprint: c.fp(i)})
+					if err != nil || a.Unchanged != (c.name == "unchanged") {
+						b.Fatalf("%s: Analyze = unchanged %v, %v", p.id, a.Unchanged, err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(pages)), "ms/page")
+		})
+	}
+}
