@@ -25,7 +25,7 @@ func extractArticle(root *html.Node, page []byte, pageURL string, tr *trace) (d 
 	// What surrounds the headline (standfirst, correction boxes) is read
 	// before boilerplate removal, which may take it away.
 	sr := readSurroundings(root, pm.headline(""))
-	gone := removeBoilerplate(root, tr)
+	gone := removeBoilerplate(root, tr, nil)
 	fp = fingerprint(pm, root)
 
 	opts := trafilatura.Options{

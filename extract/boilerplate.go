@@ -142,8 +142,9 @@ func measure(n *html.Node, m map[*html.Node]nodeStats, inLink bool, depth int) n
 }
 
 // removeBoilerplate detaches boilerplate elements from the page, telling
-// tr (which may be nil) why, and returns them.
-func removeBoilerplate(root *html.Node, tr *trace) []*html.Node {
+// tr (which may be nil) why and ed (which may be nil) what changed, and
+// returns them.
+func removeBoilerplate(root *html.Node, tr *trace, ed *edits) []*html.Node {
 	v := &boilerView{stats: make(map[*html.Node]nodeStats, 1024), texts: make(map[string]textKind, 256)}
 	measure(root, v.stats, false, 0)
 	var gone []doomed
@@ -167,12 +168,12 @@ func removeBoilerplate(root *html.Node, tr *trace) []*html.Node {
 	walk(root, 0)
 	// Paragraphs written as bare text runs are wrapped first, while the
 	// doomed blocks still stand between them as separators.
-	wrapTextRuns(root, 0)
+	wrapTextRuns(root, 0, ed)
 	removed := make([]*html.Node, 0, len(gone))
 	for _, d := range gone {
 		if d.n.Parent != nil {
 			tr.drop(d.n, d.why)
-			d.n.Parent.RemoveChild(d.n)
+			ed.remove(d.n)
 			removed = append(removed, d.n)
 		}
 	}
@@ -192,12 +193,12 @@ var runContainers = map[atom.Atom]bool{
 // paragraphs they show: go-trafilatura would otherwise glue the runs
 // together ("Wednesday.The") once a separating block is gone, or emit the
 // whole container twice.
-func wrapTextRuns(n *html.Node, depth int) {
+func wrapTextRuns(n *html.Node, depth int, ed *edits) {
 	if depth > maxDepth {
 		return
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		wrapTextRuns(c, depth+1)
+		wrapTextRuns(c, depth+1, ed)
 	}
 	if n.Type != html.ElementNode || !runContainers[tag(n)] || !hasBareText(n) {
 		return
@@ -206,10 +207,10 @@ func wrapTextRuns(n *html.Node, depth int) {
 	flush := func(before *html.Node) {
 		if hasText(run) {
 			p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
-			n.InsertBefore(p, before)
+			ed.insertBefore(n, p, before)
 			for _, r := range run {
-				n.RemoveChild(r)
-				p.AppendChild(r)
+				ed.remove(r)
+				ed.insertBefore(p, r, nil)
 			}
 		}
 		run = run[:0]
@@ -220,7 +221,7 @@ func wrapTextRuns(n *html.Node, depth int) {
 		case c.Type == html.ElementNode && blocks[tag(c)]:
 			flush(c)
 			if tag(c) == atom.Br {
-				n.RemoveChild(c)
+				ed.remove(c)
 			}
 		case c.Type == html.TextNode || c.Type == html.ElementNode:
 			run = append(run, c)

@@ -120,7 +120,7 @@ type Analysis struct {
 	// that fingerprint came from, and the extraction stopped there. Only
 	// Fingerprint is set then.
 	Unchanged bool
-	// Fingerprint is the page's fingerprint (see shortcut.go): in article
+	// Fingerprint is the page's fingerprint (see fingerprint.go): in article
 	// mode, a hash of the header its metadata gives and of the cleaned
 	// page go-trafilatura receives. "" in the other modes.
 	Fingerprint string
@@ -173,20 +173,22 @@ func (e *Extractor) extract(in Input, tr *trace, known string) (doc Document, fp
 			return Document{}, "", false, err
 		}
 	default:
+		var root *html.Node
 		if e.mode == ModeArticle && known != "" {
-			// The fingerprint first, on a tree of its own, without the
-			// Explain walk or the look around the headline: most pages
-			// stop here. A page that goes on is parsed again.
-			if fp, err := e.probe(in.Body); err != nil || fp == known {
-				return Document{}, fp, err == nil, err
+			// The fingerprint first, without the Explain walk or the look
+			// around the headline: most pages stop here. A page that goes
+			// on is extracted from the probe's tree, put back as parsed.
+			pr, err := e.probe(in.Body)
+			if err != nil || pr.fingerprint == known {
+				return Document{}, pr.fingerprint, err == nil, err
 			}
-		}
-		root, err := parseHTML(in.Body)
-		if err != nil {
+			pr.edits.undo()
+			root = pr.root
+		} else if root, err = parseHTML(in.Body); err != nil {
 			return Document{}, "", false, err
 		}
 		tr.collect(root)
-		if err := removeMatching(root, e.exclude, tr); err != nil {
+		if err := removeMatching(root, e.exclude, tr, nil); err != nil {
 			return Document{}, "", false, err
 		}
 		switch e.mode {
@@ -205,20 +207,30 @@ func (e *Extractor) extract(in Input, tr *trace, known string) (doc Document, fp
 	return doc, fp, false, nil
 }
 
-// probe returns the fingerprint of an article-mode page: what
+// probed is what probe found: the page's fingerprint, and its tree with
+// the changes that cleaning it made, to undo when the page is extracted.
+type probed struct {
+	fingerprint string
+	root        *html.Node
+	edits       edits
+}
+
+// probe computes the fingerprint of an article-mode page: what
 // extractArticle computes before go-trafilatura, without what only the
 // rest of the extraction needs.
-func (e *Extractor) probe(body []byte) (string, error) {
+func (e *Extractor) probe(body []byte) (probed, error) {
 	root, err := parseHTML(body)
 	if err != nil {
-		return "", err
+		return probed{}, err
 	}
-	if err := removeMatching(root, e.exclude, nil); err != nil {
-		return "", err
+	pr := probed{root: root}
+	if err := removeMatching(root, e.exclude, nil, &pr.edits); err != nil {
+		return probed{}, err
 	}
 	pm := readMeta(root)
-	removeBoilerplate(root, nil)
-	return fingerprint(pm, root), nil
+	removeBoilerplate(root, nil, &pr.edits)
+	pr.fingerprint = fingerprint(pm, root)
+	return pr, nil
 }
 
 // dropIgnored removes the paragraphs matched by an Ignore expression.

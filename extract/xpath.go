@@ -131,13 +131,13 @@ func evalXPath(s selector, root *html.Node) (nodes []xpathNode, isValue bool, va
 // each selector sees the tree the previous ones left. An XPath that selects
 // text or comment nodes removes them; one that selects attributes removes
 // those attributes.
-func removeMatching(root *html.Node, sels []selector, tr *trace) error {
+func removeMatching(root *html.Node, sels []selector, tr *trace, ed *edits) error {
 	for _, s := range sels {
 		if s.css != nil {
 			for _, n := range cascadia.QueryAll(root, s.css) {
 				if n.Parent != nil {
 					tr.drop(n, "exclude: "+s.src)
-					n.Parent.RemoveChild(n)
+					ed.remove(n)
 				}
 			}
 			continue
@@ -152,10 +152,10 @@ func removeMatching(root *html.Node, sels []selector, tr *trace) error {
 		for _, x := range nodes {
 			switch {
 			case x.kind == xpath.AttributeNode:
-				x.n.Attr = deleteAttr(x.n.Attr, x.attr)
+				ed.setAttr(x.n, deleteAttr(x.n.Attr, x.attr))
 			case x.n.Parent != nil && x.n.Type != html.DocumentNode:
 				tr.drop(x.n, "exclude: "+s.src)
-				x.n.Parent.RemoveChild(x.n)
+				ed.remove(x.n)
 			}
 		}
 	}
@@ -163,7 +163,7 @@ func removeMatching(root *html.Node, sels []selector, tr *trace) error {
 }
 
 func deleteAttr(attrs []html.Attribute, key string) []html.Attribute {
-	out := attrs[:0]
+	out := make([]html.Attribute, 0, len(attrs))
 	for _, a := range attrs {
 		if a.Key != key {
 			out = append(out, a)
