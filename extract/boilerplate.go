@@ -41,6 +41,9 @@ var label = regexp.MustCompile(`(?i)^(?:` +
 	`(?:this|the) (?:story|article) continues below` +
 	`)$`)
 
+// labelGate lets through to label only the texts that can match it.
+var labelGate = newWordGate(label.String())
+
 // readMore matches a "Read more: <headline>" box; the rest must be a link.
 var readMore = regexp.MustCompile(`(?i)^(?:read more|read also|also read|more|related|see also|watch|listen|must read|` +
 	`(?:à )?lire (?:aussi|également)|voir aussi|lesen sie (?:auch|mehr)|mehr zum thema|leer más|lee también|` +
@@ -318,7 +321,7 @@ func (v *boilerView) kind(text string) textKind {
 	if ok {
 		return k
 	}
-	if label.MatchString(text) {
+	if labelGate.allows(text) && label.MatchString(text) {
 		k |= labelText
 	}
 	if stampLine.MatchString(text) {

@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestLabelGate: the gate in front of label lets through every text label
+// matches (real labels, and every short text of the golden pages) and
+// turns away ordinary short texts.
+func TestLabelGate(t *testing.T) {
+	labels := []string{
+		"Don't miss", "DONT MISS", "do not miss", "Must read", "Read more", "More", "More to read",
+		"Related", "Related stories", "More on this story", "More from BBC Sport", "More videos",
+		"Most read", "Top viewed today", "Popular now", "Trending", "Recommended for you",
+		"You might also like", "We think you will also be interested in this", "See also",
+		"Further reading", "Latest news", "Top stories", "Editor's picks", "editors pick",
+		"In case you missed it news", "Advertisement", "ADVERTISING", "Sponsored content",
+		"Promoted stories", "Paid content", "Ad", "ADS", "Story continues below advertisement",
+		"Continue reading the main story", "Scroll down to continue with content", "Anzeige",
+		"Werbung", "Publicité", "Publicidad", "Pubblicità", "Publicidade", "Реклама", "À lire aussi",
+		"Lire également", "Sur le même sujet", "Nos articles", "Lesen Sie auch", "Mehr zum Thema",
+		"Das könnte Sie auch interessieren", "Te puede interesar", "Leer más", "Lee también",
+		"Noticias relacionadas", "Leggi anche", "Ti potrebbe interessare", "Articoli correlati",
+		"Leia também", "Veja também", "Читайте также", "Sign up", "Subscribe to our daily newsletter",
+		"Newsletters", "Share this story on Facebook", "Share", "Follow us on Twitter", "Comments",
+		"Leave a reply", "Show comments", "The article continues below",
+	}
+	texts := append([]string(nil), labels...)
+	for name := range goldenPages {
+		if name == "france24" {
+			continue
+		}
+		page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := parseHTML(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				if s := strings.Trim(textOf(n), labelTrim); s != "" && len(s) <= 240 {
+					texts = append(texts, s)
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(root)
+	}
+	matched, refused := 0, 0
+	for _, s := range texts {
+		switch {
+		case label.MatchString(s) && !labelGate.allows(s):
+			t.Errorf("the gate refuses %q, which label matches", s)
+		case label.MatchString(s):
+			matched++
+		case !labelGate.allows(s):
+			refused++
+		}
+	}
+	for _, s := range labels {
+		if !label.MatchString(s) {
+			t.Errorf("label does not match %q", s)
+		}
+	}
+	if refused < (len(texts)-matched)*3/4 {
+		t.Errorf("the gate refused %d of %d texts that are no labels; want most", refused, len(texts)-matched)
+	}
+	t.Logf("%d texts: %d labels, %d refused by the gate", len(texts), matched, refused)
+}
+
+// TestWordGateRefusesPatterns: an expression whose first word the gate
+// cannot list makes it panic at start-up rather than let it refuse a
+// text the expression matches.
+func TestWordGateRefusesPatterns(t *testing.T) {
+	for _, p := range []string{`^(?:\d+ comments)$`, `^(?:more|[a-z]+ news)$`, `(?:read more)$`, `^(?:read)`, `^(?:read|more news)`} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("newWordGate(%q) did not panic", p)
+				}
+			}()
+			newWordGate(p)
+		}()
+	}
+	g := newWordGate(`(?i)^(?:read (?:more|also)|ads?|(?:à )?lire)$`)
+	for _, w := range []string{"read", "ad", "ads", "à", "lire"} {
+		if !g[w] {
+			t.Errorf("the gate misses the first word %q", w)
+		}
+	}
+}
