@@ -84,14 +84,31 @@ func fingerprint(pm pageMeta, root *html.Node) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// appendFolded appends text with each run of white space as one space; a
-// text of white space only appends nothing.
+// appendFolded appends text with each run of white space (as
+// unicode.IsSpace sees it) as one space; a text of white space only
+// appends nothing. Invalid UTF-8 bytes append U+FFFD each.
 func appendFolded(b []byte, text string) []byte {
-	if strings.TrimSpace(text) == "" {
-		return b
-	}
-	space := false
-	for _, r := range text {
+	start := len(b)
+	seen, space := false, false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			// Most of a page's text: no decoding.
+			i++
+			if asciiSpace[c] {
+				space = true
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
+			seen = true
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		if unicode.IsSpace(r) {
 			space = true
 			continue
@@ -101,6 +118,10 @@ func appendFolded(b []byte, text string) []byte {
 			space = false
 		}
 		b = utf8.AppendRune(b, r)
+		seen = true
+	}
+	if !seen {
+		return b[:start]
 	}
 	if space {
 		b = append(b, ' ')

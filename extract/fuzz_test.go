@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -157,6 +158,37 @@ func FuzzNormalizeASCII(f *testing.F) {
 		}
 		if got, want := foldSpaceASCII(s), foldSpace(s); got != want {
 			t.Errorf("foldSpaceASCII(%q) = %q, foldSpace gives %q", s, got, want)
+		}
+	})
+}
+
+// FuzzAppendFolded: appendFolded's ASCII fast path folds as the plain
+// rune loop it replaced does, so stored fingerprints stay valid.
+func FuzzAppendFolded(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a ", "a  b", "a\tb\n", "\u00a0", "é\u2003 b", "\xff a", "a\u0085", " \t "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := []byte("<p>")
+		if strings.TrimSpace(s) != "" {
+			space := false
+			for _, r := range s {
+				if unicode.IsSpace(r) {
+					space = true
+					continue
+				}
+				if space {
+					want = append(want, ' ')
+					space = false
+				}
+				want = utf8.AppendRune(want, r)
+			}
+			if space {
+				want = append(want, ' ')
+			}
+		}
+		if got := appendFolded([]byte("<p>"), s); !bytes.Equal(got, want) {
+			t.Errorf("appendFolded(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
