@@ -29,19 +29,88 @@ func normalizeText(s string) string {
 		// Most text nodes: valid, nothing invisible, already NFC.
 		return foldSpaceASCII(s)
 	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\ufffd")
-	}
-	if strings.ContainsAny(s, invisibleChars) {
-		s = invisible.Replace(s)
-	}
-	s = foldSpace(s)
-	if s == "" || norm.NFC.IsNormalString(s) {
+	if s = cleanLine(s); s == "" || norm.NFC.IsNormalString(s) {
 		return s
 	}
 	// Composition cannot create white space, but a combining mark at the
 	// very start may compose with nothing; fold once more to be certain.
 	return foldSpace(norm.NFC.String(s))
+}
+
+// cleanLine is normalizeText before composition, in one pass over s: each
+// run of invalid bytes becomes one U+FFFD (as strings.ToValidUTF8 does),
+// invisible characters go, and white space is folded as foldSpace does.
+// It returns s itself when it is clean already.
+func cleanLine(s string) string {
+	if isCleanLine(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	space, invalid := false, false // a space is due; the last byte was invalid
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		switch {
+		case size == 1 && r == utf8.RuneError:
+			if invalid {
+				continue
+			}
+			invalid = true
+		case isInvisible(r):
+			invalid = false
+			continue
+		case r < utf8.RuneSelf && asciiSpace[r] || r >= utf8.RuneSelf && unicode.IsSpace(r):
+			invalid = false
+			space = len(b) > 0
+			continue
+		default:
+			invalid = false
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+// isCleanLine reports whether cleanLine would leave s as it is: valid
+// UTF-8, nothing invisible, single spaces between words and none at the
+// ends.
+func isCleanLine(s string) bool {
+	prevSpace := true // a space at the start is not clean
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			sp := asciiSpace[c]
+			if sp && (prevSpace || c != ' ') {
+				return false
+			}
+			prevSpace = sp
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if size == 1 || isInvisible(r) || unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
+}
+
+// isInvisible reports whether r is one of the characters invisible removes.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return false
 }
 
 // isASCII reports whether s holds only ASCII bytes.
@@ -105,9 +174,6 @@ func joinFieldsASCII(s string) string {
 	}
 	return b.String()
 }
-
-// invisibleChars are the characters invisible removes.
-const invisibleChars = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 // foldSpace is strings.Join(strings.Fields(s), " "), without allocating
 // when s is already folded (the common case: most text nodes are).
