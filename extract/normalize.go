@@ -316,44 +316,61 @@ func shortParagraphs(n *html.Node, limit int) []string {
 }
 
 type blockWriter struct {
-	buf strings.Builder
-	out []string
+	// The paragraph being gathered is first, while it is one text, and
+	// buf once more text is added: most paragraphs are one text node, and
+	// take no copy.
+	first  string
+	buf    []byte
+	joined bool // buf holds the paragraph
+	out    []string
 	// limit, when not 0, is the longest paragraph kept, in bytes; solid
 	// counts the ASCII bytes other than white space written to the
-	// paragraph. Once it passes limit, buf stays empty until flush.
+	// paragraph. Once it passes limit, the paragraph stays empty until
+	// flush.
 	limit int
 	solid int
 }
 
 func (w *blockWriter) flush() {
-	if p := normalizeText(w.buf.String()); p != "" && (w.limit == 0 || len(p) <= w.limit) {
+	text := w.first
+	if w.joined {
+		text = string(w.buf)
+	}
+	if p := normalizeText(text); p != "" && (w.limit == 0 || len(p) <= w.limit) {
 		w.out = append(w.out, p)
 	}
-	w.buf.Reset()
+	w.first, w.buf, w.joined = "", w.buf[:0], false
 	w.solid = 0
 }
 
 // write adds text to the paragraph being gathered.
 func (w *blockWriter) write(text string) {
-	if w.limit == 0 {
-		w.buf.WriteString(text)
-		return
-	}
-	if w.solid > w.limit {
-		return // too long already
-	}
-	// Normalising never removes an ASCII byte other than white space, nor
-	// merges two of them: each is at least one byte of the paragraph.
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c < utf8.RuneSelf && !asciiSpace[c] {
-			w.solid++
+	if w.limit != 0 {
+		if w.solid > w.limit {
+			return // too long already
+		}
+		// Normalising never removes an ASCII byte other than white
+		// space, nor merges two of them: each is at least one byte of
+		// the paragraph.
+		for i := 0; i < len(text); i++ {
+			if c := text[i]; c < utf8.RuneSelf && !asciiSpace[c] {
+				w.solid++
+			}
+		}
+		if w.solid > w.limit {
+			w.first, w.buf, w.joined = "", w.buf[:0], false
+			return
 		}
 	}
-	if w.solid > w.limit {
-		w.buf.Reset()
-		return
+	switch {
+	case w.joined:
+		w.buf = append(w.buf, text...)
+	case w.first == "":
+		w.first = text
+	default:
+		w.buf = append(append(w.buf[:0], w.first...), text...)
+		w.joined = true
 	}
-	w.buf.WriteString(text)
 }
 
 // maxDepth bounds the recursion; the HTML parser already refuses deeper
