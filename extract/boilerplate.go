@@ -296,6 +296,45 @@ func boilerTargets(n *html.Node, v *boilerView) []doomed {
 type boilerView struct {
 	stats map[*html.Node]nodeStats
 	texts map[string]textKind
+	// heir and heirText carry a label text down a chain of wrappers: the
+	// text of an element whose only content is one element is that
+	// element's text, which the walk asks for next.
+	heir     *html.Node
+	heirText string
+}
+
+// labelText returns the text of n as the label tests read it: folded and
+// trimmed of labelTrim.
+func (v *boilerView) labelText(n *html.Node) string {
+	var t string
+	if n == v.heir {
+		t = v.heirText
+	} else {
+		t = strings.Trim(textOf(n), labelTrim)
+	}
+	v.heir, v.heirText = onlyElement(n), t
+	return t
+}
+
+// onlyElement returns the one element child of n when every other child is
+// blank text or a comment, else nil; nil too when n is an element whose
+// content is no text (skipped), whatever its child's text.
+func onlyElement(n *html.Node) *html.Node {
+	if skipped[tag(n)] {
+		return nil
+	}
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		case c.Type == html.CommentNode:
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		default:
+			return nil
+		}
+	}
+	return only
 }
 
 // textKind is what the tests of a short text found, as bits.
@@ -345,7 +384,7 @@ func isLabel(n *html.Node, v *boilerView) bool {
 	if s := v.st(n); s.text == 0 || s.text > 60 {
 		return false // no text runes: textOf is "" too
 	}
-	return v.kind(strings.Trim(textOf(n), labelTrim))&labelText != 0
+	return v.kind(v.labelText(n))&labelText != 0
 }
 
 // labelTrim are the characters around a label's words.
@@ -380,7 +419,7 @@ func boilerTarget(n *html.Node, v *boilerView) (*html.Node, string) {
 	}
 	text := ""
 	if s.text > 0 && s.text <= 60 { // no text runes: textOf is "" too
-		text = strings.Trim(textOf(n), labelTrim)
+		text = v.labelText(n)
 	}
 	k := v.kind(text)
 	if k&labelText != 0 {

@@ -3,6 +3,7 @@ package extract
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,6 +97,51 @@ func TestWordGateRefusesPatterns(t *testing.T) {
 	for _, w := range []string{"read", "ad", "ads", "à", "lire"} {
 		if !g[w] {
 			t.Errorf("the gate misses the first word %q", w)
+		}
+	}
+}
+
+// TestLabelText: the text a wrapper hands down to its only element is
+// that element's own text, in whatever order the elements are asked for.
+func TestLabelText(t *testing.T) {
+	for name := range goldenPages {
+		if name == "france24" {
+			continue
+		}
+		page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := parseHTML(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var elements []*html.Node
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				elements = append(elements, n)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(root)
+		handed := 0
+		for _, order := range []string{"document", "reversed"} {
+			v := &boilerView{}
+			for _, n := range elements {
+				if n == v.heir {
+					handed++
+				}
+				if got, want := v.labelText(n), strings.Trim(textOf(n), labelTrim); got != want {
+					t.Fatalf("%s, %s order: labelText(<%s>) = %q, want %q", name, order, n.Data, got, want)
+				}
+			}
+			slices.Reverse(elements)
+		}
+		if handed == 0 {
+			t.Errorf("%s: no text was handed down a wrapper", name)
 		}
 	}
 }
