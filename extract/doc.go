@@ -203,13 +203,15 @@
 // what go-trafilatura is about to receive, after step 2: the header the
 // metadata gives (headline, byline, dates and language, read without
 // go-trafilatura's fallbacks) and the cleaned tree (element names, class
-// and id words, hidden marks, text without white space; script and style
-// left out, and the elements Options.Exclude removed). Given the
-// fingerprint of an earlier page, it stops there when the two agree: the
-// same input gives go-trafilatura the same output, so the canonical text
-// is the earlier page's, at a fraction of the cost (the parse, the
-// metadata and the boilerplate removal, not the content scoring and what
-// follows). Left out of the hash, as noise that does not move the
+// and id words, hidden marks, text with each run of white space as one
+// space; script and style left out, and the elements Options.Exclude
+// removed). Given the fingerprint of an earlier page, it stops there when
+// the two agree: the same input gives go-trafilatura the same output, so
+// the canonical text is the earlier page's, at a fraction of the cost (the
+// parse, the metadata and the boilerplate removal, not the content scoring
+// and what follows). When they differ, the extraction goes on from the
+// same parse: the cleaning's edits to the tree are recorded and undone,
+// rather than the page parsed twice. Left out of the hash, as noise that does not move the
 // extraction: class and id words with a run of three digits (generated
 // ad-slot and build ids) and all other attributes. The fallback of step 3
 // reads the untouched page; on the rare short page that takes it, teasers
