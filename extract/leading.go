@@ -13,7 +13,10 @@ import (
 // does not model). Nested wrappers and short links give a page a few
 // hundred short texts to test against label, nearly all of them
 // headlines and names.
-type wordGate map[string]bool
+type wordGate struct {
+	words   map[string]bool // in lower case
+	longest int             // bytes in the longest word
+}
 
 // newWordGate returns the gate of the expression pattern, compiled with
 // the flags of regexp.Compile, which must begin with ^ and spell out every
@@ -35,9 +38,10 @@ func newWordGate(pattern string) wordGate {
 		// "reading"): the first word is not known.
 		panic("word gate: " + pattern + " can end a match inside a word")
 	}
-	g := make(wordGate)
+	g := wordGate{words: make(map[string]bool)}
 	for _, w := range done {
-		g[w] = true
+		g.words[w] = true
+		g.longest = max(g.longest, len(w))
 	}
 	return g
 }
@@ -50,7 +54,23 @@ func (g wordGate) allows(text string) bool {
 			return true
 		}
 	}
-	return g[strings.ToLower(first)]
+	if len(first) > g.longest {
+		return false
+	}
+	// Lower case without allocating: most texts start with a capital.
+	var buf [32]byte
+	if len(first) > len(buf) {
+		return g.words[strings.ToLower(first)]
+	}
+	lower := buf[:len(first)]
+	for i := 0; i < len(first); i++ {
+		c := first[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	return g.words[string(lower)]
 }
 
 // leadingWords follows re from the prefixes in open, the first words read

@@ -95,7 +95,7 @@ func TestWordGateRefusesPatterns(t *testing.T) {
 	}
 	g := newWordGate(`(?i)^(?:read (?:more|also)|ads?|(?:à )?lire)$`)
 	for _, w := range []string{"read", "ad", "ads", "à", "lire"} {
-		if !g[w] {
+		if !g.words[w] {
 			t.Errorf("the gate misses the first word %q", w)
 		}
 	}
