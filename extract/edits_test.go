@@ -2,15 +2,12 @@ package extract
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
-
-	"github.com/redlinehq/redline/internal/testsite"
 )
 
 // TestProbeUndo: the probe cleans its tree, and undoing its edits gives
@@ -19,25 +16,14 @@ import (
 // document, fingerprint and blocks. Exclusions (elements and attributes)
 // are undone too.
 func TestProbeUndo(t *testing.T) {
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range goldenPages {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(goldenPages))
 	for _, opts := range []Options{{}, {Exclude: []string{"nav, footer", "//div/@class", "//aside"}}} {
 		ex, err := New(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range names {
-			page := testsite.France24(testsite.France24Page{GeneratedAt: "2014-03-29T18:00:00Z", Comments: 3})
-			if name != "france24" {
-				if page, err = os.ReadFile(filepath.Join("testdata", name+".html")); err != nil {
-					t.Fatal(err)
-				}
-			}
+			page := goldenPage(t, name)
 			parsed, err := parseHTML(page)
 			if err != nil {
 				t.Fatal(err)

@@ -3,8 +3,6 @@ package extract
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/redlinehq/redline/internal/noise"
-	"github.com/redlinehq/redline/internal/testsite"
 )
 
 // TestFingerprint: on every golden page, the page's own fingerprint stops
@@ -31,12 +28,7 @@ func TestFingerprint(t *testing.T) {
 	slices.Sort(names)
 	accepted := 0
 	for _, name := range names {
-		var page []byte
-		if name == "france24" {
-			page = testsite.France24(testsite.France24Page{GeneratedAt: "2014-03-29T18:00:00Z", Comments: 3})
-		} else if page, err = os.ReadFile(filepath.Join("testdata", name+".html")); err != nil {
-			t.Fatal(err)
-		}
+		page := goldenPage(t, name)
 		in := Input{Body: page, URL: goldenPages[name]}
 		first, err := ex.Analyze(in, AnalyzeOptions{})
 		if err != nil || first.Fingerprint == "" || first.Unchanged {

@@ -48,6 +48,19 @@ var goldenPages = map[string]string{
 	"wired":        "https://www.wired.com/story/instagram-business-accounts-analytics/",
 }
 
+// goldenPage returns the page of goldenPages saved as name.
+func goldenPage(t *testing.T, name string) []byte {
+	t.Helper()
+	if name == "france24" {
+		return testsite.France24(testsite.France24Page{GeneratedAt: "2014-03-29T18:00:00Z", Comments: 3})
+	}
+	page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
+}
+
 // knownUnstable are the golden pages whose canonical text changes today
 // when internal/noise injects noise, with the reason. TestGolden fails
 // both when another page becomes unstable and when one of these becomes
@@ -89,15 +102,7 @@ func TestGolden(t *testing.T) {
 		url := goldenPages[name]
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var page []byte
-			if name == "france24" {
-				page = testsite.France24(testsite.France24Page{GeneratedAt: "2014-03-29T18:00:00Z", Comments: 3})
-			} else {
-				var err error
-				if page, err = os.ReadFile(filepath.Join("testdata", name+".html")); err != nil {
-					t.Fatal(err)
-				}
-			}
+			page := goldenPage(t, name)
 			canonical := func(body []byte) string {
 				t.Helper()
 				doc, err := ex.Extract(Input{Body: body, URL: url, ContentType: "text/html"})

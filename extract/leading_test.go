@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,29 +31,11 @@ func TestLabelGate(t *testing.T) {
 	}
 	texts := append([]string(nil), labels...)
 	for name := range goldenPages {
-		if name == "france24" {
-			continue
-		}
-		page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		root, err := parseHTML(page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var walk func(*html.Node)
-		walk = func(n *html.Node) {
-			if n.Type == html.ElementNode {
-				if s := strings.Trim(textOf(n), labelTrim); s != "" && len(s) <= 240 {
-					texts = append(texts, s)
-				}
-			}
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				walk(c)
+		for _, n := range goldenElements(t, name) {
+			if s := strings.Trim(textOf(n), labelTrim); s != "" && len(s) <= 240 {
+				texts = append(texts, s)
 			}
 		}
-		walk(root)
 	}
 	matched, refused := 0, 0
 	for _, s := range texts {
@@ -105,28 +85,7 @@ func TestWordGateRefusesPatterns(t *testing.T) {
 // that element's own text, in whatever order the elements are asked for.
 func TestLabelText(t *testing.T) {
 	for name := range goldenPages {
-		if name == "france24" {
-			continue
-		}
-		page, err := os.ReadFile(filepath.Join("testdata", name+".html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		root, err := parseHTML(page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var elements []*html.Node
-		var walk func(*html.Node)
-		walk = func(n *html.Node) {
-			if n.Type == html.ElementNode {
-				elements = append(elements, n)
-			}
-			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				walk(c)
-			}
-		}
-		walk(root)
+		elements := goldenElements(t, name)
 		handed := 0
 		for _, order := range []string{"document", "reversed"} {
 			v := &boilerView{}
@@ -144,4 +103,26 @@ func TestLabelText(t *testing.T) {
 			t.Errorf("%s: no text was handed down a wrapper", name)
 		}
 	}
+}
+
+// goldenElements parses the golden page name and returns its elements in
+// document order.
+func goldenElements(t *testing.T, name string) []*html.Node {
+	t.Helper()
+	root, err := parseHTML(goldenPage(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var elements []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			elements = append(elements, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	return elements
 }
