@@ -292,7 +292,7 @@ func elementWithText(root *html.Node, text string) *html.Node {
 
 // squeeze removes all white space from s, after normalising it.
 func squeeze(s string) string {
-	return strings.Join(strings.Fields(invisible.Replace(norm.NFC.String(s))), "")
+	return strings.Join(strings.Fields(dropInvisible(norm.NFC.String(s))), "")
 }
 
 // isBareDate reports whether a paragraph is nothing but a date, with an

@@ -10,17 +10,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// invisible are characters that render as nothing; they are dropped so that
-// a page that adds or removes them does not change.
-var invisible = strings.NewReplacer(
-	"\u200b", "", // zero width space
-	"\u200c", "", // zero width non-joiner
-	"\u200d", "", // zero width joiner
-	"\u2060", "", // word joiner
-	"\ufeff", "", // byte order mark
-	"\u00ad", "", // soft hyphen
-)
-
 // normalizeText returns s as one canonical line: valid UTF-8, invisible
 // characters removed, every run of white space (newlines included) folded
 // into one space, no leading or trailing space, Unicode NFC.
@@ -104,13 +93,29 @@ func isCleanLine(s string) bool {
 	return !prevSpace || s == ""
 }
 
-// isInvisible reports whether r is one of the characters invisible removes.
+// isInvisible reports whether r renders as nothing. Such characters are
+// dropped, so that a page that adds or removes them does not change.
 func isInvisible(r rune) bool {
 	switch r {
-	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+	case '\u200b', // zero width space
+		'\u200c', // zero width non-joiner
+		'\u200d', // zero width joiner
+		'\u2060', // word joiner
+		'\ufeff', // byte order mark
+		'\u00ad': // soft hyphen
 		return true
 	}
 	return false
+}
+
+// dropInvisible returns s without its invisible characters.
+func dropInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isInvisible(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // isASCII reports whether s holds only ASCII bytes.
