@@ -321,13 +321,12 @@ func shortParagraphs(n *html.Node, limit int) []string {
 }
 
 type blockWriter struct {
-	// The paragraph being gathered is first, while it is one text, and
-	// buf once more text is added: most paragraphs are one text node, and
-	// take no copy.
-	first  string
-	buf    []byte
-	joined bool // buf holds the paragraph
-	out    []string
+	// The paragraph being gathered is first while it is one text, and
+	// buf, when not empty, once more text is added: most paragraphs are
+	// one text node, and take no copy.
+	first string
+	buf   []byte
+	out   []string
 	// limit, when not 0, is the longest paragraph kept, in bytes; solid
 	// counts the ASCII bytes other than white space written to the
 	// paragraph. Once it passes limit, the paragraph stays empty until
@@ -338,13 +337,13 @@ type blockWriter struct {
 
 func (w *blockWriter) flush() {
 	text := w.first
-	if w.joined {
+	if len(w.buf) > 0 {
 		text = string(w.buf)
 	}
 	if p := normalizeText(text); p != "" && (w.limit == 0 || len(p) <= w.limit) {
 		w.out = append(w.out, p)
 	}
-	w.first, w.buf, w.joined = "", w.buf[:0], false
+	w.first, w.buf = "", w.buf[:0]
 	w.solid = 0
 }
 
@@ -363,18 +362,17 @@ func (w *blockWriter) write(text string) {
 			}
 		}
 		if w.solid > w.limit {
-			w.first, w.buf, w.joined = "", w.buf[:0], false
+			w.first, w.buf = "", w.buf[:0]
 			return
 		}
 	}
 	switch {
-	case w.joined:
+	case len(w.buf) > 0:
 		w.buf = append(w.buf, text...)
 	case w.first == "":
 		w.first = text
 	default:
-		w.buf = append(append(w.buf[:0], w.first...), text...)
-		w.joined = true
+		w.buf = append(append(w.buf, w.first...), text...)
 	}
 }
 
